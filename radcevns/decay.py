@@ -1,0 +1,143 @@
+"""Radiative decay N -> nu gamma through the transition magnetic moment.
+
+Convention A (reference.md section 3.1): for a Dirac N,
+
+.. math::  \\Gamma_D(N \\to \\nu_L \\gamma) = \\frac{\\mu^2 m_N^3}{16\\pi}
+           = \\frac{\\alpha \\hat\\mu^2 m_N^3}{16 m_e^2},
+
+and a Majorana N decays to both ``nu gamma`` and ``nubar gamma`` with equal rates,
+so ``Gamma_M = 2 Gamma_D`` at equal ``mu``.  A massive daughter (``N -> N' gamma``)
+multiplies the width by ``(1 - m'^2/m_N^2)^3``.
+
+Units: masses and energies in MeV, widths in MeV, lengths in cm, times in s,
+``mu`` in Bohr magnetons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ._validate import as_array, as_nature, scalar_or_array
+from .constants import HBAR_MEV_S, HBARC_MEV_CM, MU_B_PER_MEV
+
+
+def _channel_width(m_N, mu, daughter_mass, nature):
+    m = as_array(m_N, "m_N", nonnegative=True)
+    mu = as_array(mu, "mu", nonnegative=True)
+    md = as_array(daughter_mass, "daughter_mass", nonnegative=True)
+    open_ = m > md
+    ratio = np.where(open_, md / np.where(m > 0, m, 1.0), 1.0)
+    phase_space = np.where(open_, (1.0 - ratio**2) ** 3, 0.0)
+    gamma = (mu * MU_B_PER_MEV) ** 2 * m**3 / (16.0 * np.pi) * phase_space
+    return gamma * (2.0 if nature == "majorana" else 1.0)
+
+
+def width(m_N, mu, nature="dirac", daughter_mass=0.0):
+    """Decay width Gamma(N -> nu gamma) in MeV.
+
+    Parameters
+    ----------
+    m_N : array_like
+        Sterile-neutrino mass in MeV.
+    mu : array_like or mapping
+        Transition moment(s) in Bohr magnetons (convention A).  A mapping
+        ``{"e": mu_e, "mu": mu_mu, ...}`` sums the widths of all final channels.
+    nature : {"dirac", "majorana"}
+        A Majorana N has twice the Dirac width (nu gamma and nubar gamma).
+    daughter_mass : array_like or mapping
+        Mass in MeV of the daughter (0 for a light neutrino; ``m_N'`` for N -> N' gamma).
+        With a mapping for ``mu``, a mapping with the same keys (missing keys mean 0).
+
+    Returns
+    -------
+    float or ndarray
+        Width in MeV; exactly 0 where the channel is closed.
+    """
+    nature = as_nature(nature)
+    if isinstance(mu, Mapping):
+        if not mu:
+            raise ValueError("mu mapping must contain at least one channel")
+        masses = daughter_mass if isinstance(daughter_mass, Mapping) else {}
+        if not isinstance(daughter_mass, Mapping) and np.any(np.asarray(daughter_mass) != 0):
+            raise ValueError("daughter_mass must be a mapping when mu is a mapping")
+        unknown = set(masses) - set(mu)
+        if unknown:
+            raise ValueError(f"daughter_mass has channels not in mu: {sorted(unknown)}")
+        total = sum(_channel_width(m_N, mu_c, masses.get(key, 0.0), nature) for key, mu_c in mu.items())
+        return scalar_or_array(total)
+    return scalar_or_array(_channel_width(m_N, mu, daughter_mass, nature))
+
+
+def branching_ratios(m_N, mu, nature="dirac", daughter_mass=None):
+    """Branching ratios of N into the channels of the mapping ``mu`` (see :func:`width`).
+
+    Returns
+    -------
+    dict
+        Channel -> branching ratio (arrays broadcast over ``m_N``); N -> nu gamma is taken as
+        the only decay mode (N -> nu e+ e- is O(alpha/pi) below 10 MeV and neglected).
+    """
+    if not isinstance(mu, Mapping) or not mu:
+        raise ValueError("mu must be a non-empty mapping {channel: moment in mu_B}")
+    nature = as_nature(nature)
+    masses = daughter_mass or {}
+    parts = {k: _channel_width(m_N, v, masses.get(k, 0.0), nature) for k, v in mu.items()}
+    total = sum(parts.values())
+    safe = np.where(total > 0, total, 1.0)
+    return {k: scalar_or_array(np.where(total > 0, v / safe, 0.0)) for k, v in parts.items()}
+
+
+def lifetime(m_N, mu, nature="dirac", daughter_mass=0.0):
+    """Rest-frame lifetime of N in seconds (``hbar / Gamma``); ``inf`` for a vanishing width."""
+    g = np.asarray(width(m_N, mu, nature, daughter_mass))
+    with np.errstate(divide="ignore"):
+        tau = np.where(g > 0, HBAR_MEV_S / np.where(g > 0, g, 1.0), np.inf)
+    return scalar_or_array(tau)
+
+
+def decay_length(E_N, m_N, mu, nature="dirac", daughter_mass=0.0):
+    """Mean lab-frame decay length ``gamma beta c tau = (p_N / m_N) hbar c / Gamma`` in cm.
+
+    Parameters
+    ----------
+    E_N : array_like
+        Lab energy of N in MeV (must be >= m_N).
+    m_N : array_like
+        Mass in MeV (> 0).
+    mu, nature, daughter_mass
+        As in :func:`width`.
+
+    Returns
+    -------
+    float or ndarray
+        Decay length in cm (``inf`` if the width vanishes).
+    """
+    E_N = as_array(E_N, "E_N", nonnegative=True)
+    m = as_array(m_N, "m_N", positive=True)
+    if np.any(E_N < m):
+        raise ValueError("E_N must be >= m_N")
+    p = np.sqrt(np.maximum(E_N**2 - m**2, 0.0))
+    g = np.asarray(width(m, mu, nature, daughter_mass))
+    with np.errstate(divide="ignore"):
+        lam = np.where(g > 0, p / m * HBARC_MEV_CM / np.where(g > 0, g, 1.0), np.inf)
+    return scalar_or_array(lam)
+
+
+def decay_probability(L_cm, E_N, m_N, mu, nature="dirac", daughter_mass=0.0):
+    """Probability that N decays within a distance ``L_cm`` (cm): ``1 - exp(-L / lambda)``.
+
+    ``L_cm = None`` or ``inf`` means every N decays (probability 1).  Computed with ``expm1``
+    so that the long-lived regime ``P ~ L / lambda`` keeps full precision.
+    """
+    if L_cm is None:
+        E_N = as_array(E_N, "E_N", nonnegative=True)
+        return scalar_or_array(np.ones(np.broadcast_shapes(E_N.shape, np.shape(m_N))))
+    L = as_array(L_cm, "L_cm", nonnegative=True, finite=False)
+    lam = np.asarray(decay_length(E_N, m_N, mu, nature, daughter_mass))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = np.where(np.isinf(L), np.inf, L / np.where(np.isinf(lam), 1.0, lam))
+        x = np.where(np.isinf(lam) & ~np.isinf(L), 0.0, x)
+        x = np.where(np.isinf(lam) & np.isinf(L), 0.0, x)
+    return scalar_or_array(-np.expm1(-x))

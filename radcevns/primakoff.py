@@ -1,0 +1,469 @@
+"""Primakoff upscattering nu A -> N A through a transition magnetic moment.
+
+Convention A (reference.md section 1.1): ``L = (mu/2) nubar_L sigma^{ab} N_R F_ab + h.c.``,
+with ``mu`` given in Bohr magnetons at the public API.  The nucleus is a spin-0
+particle of charge ``Z e`` with charge form factor ``F(q)``.
+
+Exact lab-frame results (target at rest, ``E = E_nu``, ``m = m_N``, ``M`` the nuclear
+mass, ``E_R`` the recoil kinetic energy):
+
+.. math::
+
+    \\frac{d\\sigma}{dE_R} = \\frac{\\alpha Z^2 \\mu^2 F^2}{8 E^2 E_R^2 M} K,\\qquad
+    K = 8E^2E_RM - 8EE_R^2M - 4EE_Rm^2 + 2E_R^3M + E_R^2m^2 - 2E_RMm^2 - m^4 .
+
+Numerically ``K`` is evaluated as ``W + E_R (2E_R^2 M + E_R m^2 + 2 M m^2 + 4 E_R M^2)``
+with ``W = 4 M (M + 2E) (E_R - E_R^min)(E_R^max - E_R) >= 0``; both pieces are
+non-negative inside the kinematic range, which removes the heavy-target
+cancellation near ``E_R^min``.
+
+Units: energies and masses in MeV, cross sections in cm^2 (or cm^2/MeV), ``mu`` in mu_B.
+Outside the kinematic range every result is exactly zero.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ._validate import as_array, scalar_or_array
+from .constants import ALPHA, MEV2_TO_CM2, MU_B_PER_MEV
+from .nuclear import Nucleus, as_target, form_factor_code, form_factor_kernel, target_arrays
+
+# Gauss-Legendre nodes on [-1, 1] for the integration in ln(E_R).
+_GL_N = 48
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(_GL_N)
+
+
+# --------------------------------------------------------------------------------------------------
+# numba kernels (scalar)
+# --------------------------------------------------------------------------------------------------
+@njit(cache=True)
+def threshold_kernel(m, M):
+    """Minimum neutrino energy (MeV) for nu A -> N A: E_min = m + m^2 / (2M)."""
+    return m + m * m / (2.0 * M)
+
+
+@njit(cache=True)
+def recoil_range_kernel(E, m, M):
+    """Exact (E_R^min, E_R^max) in MeV; (0, 0) below threshold.
+
+    Written so that no large cancellation occurs for heavy targets (reference.md S2.6).
+    """
+    if E <= threshold_kernel(m, M):
+        return 0.0, 0.0
+    s = M * M + 2.0 * M * E
+    rs = math.sqrt(s)
+    p_i = M * E / rs
+    E3 = p_i + m * m / (2.0 * rs)
+    # p_f^2 = [s - (M + m)^2][s - (M - m)^2] / (4 s), each factor written without cancellation
+    pf2 = (2.0 * M * (E - m) - m * m) * (2.0 * M * (E + m) - m * m) / (4.0 * s)
+    if pf2 <= 0.0:
+        return 0.0, 0.0
+    p_f = math.sqrt(pf2)
+    m2 = m * m
+    # E_R^max: forward-backward, no cancellation
+    hi = (2.0 * p_i * (E3 + p_f) - m2) / (2.0 * M)
+    # E_R^min = m^2 (2 p_i - E3 - p_f) / (2 M (E3 + p_f)), with
+    # 2 p_i - E3 - p_f = m^2 [(1 - p_i/rs - m^2/(4 s)) / (p_i + p_f) - 1/(2 rs)]
+    bracket = (1.0 - p_i / rs - m2 / (4.0 * s)) / (p_i + p_f) - 1.0 / (2.0 * rs)
+    lo = m2 * m2 * bracket / (2.0 * M * (E3 + p_f))
+    if lo < 0.0:
+        lo = 0.0
+    if hi <= lo:
+        return 0.0, 0.0
+    return lo, hi
+
+
+@njit(cache=True)
+def k_factor_kernel(E, E_R, m, M, lo, hi):
+    """The kinematic factor K of (S2.3), in a cancellation-free form; 0 outside [lo, hi]."""
+    if E_R < lo or E_R > hi or hi <= 0.0:
+        return 0.0
+    W = 4.0 * M * (M + 2.0 * E) * (E_R - lo) * (hi - E_R)
+    if W < 0.0:
+        W = 0.0
+    return W + E_R * (2.0 * E_R * E_R * M + E_R * m * m + 2.0 * M * m * m + 4.0 * E_R * M * M)
+
+
+@njit(cache=True)
+def dsigma_kernel(E, E_R, m, Z, A, M, ff_code):
+    """dsigma/dE_R / (alpha mu^2) in MeV^-1 per MeV^... : Z^2 F^2 K / (8 E^2 E_R^2 M).
+
+    Multiply by alpha * mu^2 (mu in MeV^-1) to get MeV^-3, i.e. MeV^-2 per MeV of recoil.
+    """
+    if E_R <= 0.0:
+        return 0.0
+    lo, hi = recoil_range_kernel(E, m, M)
+    if hi <= 0.0 or E_R < lo or E_R > hi:
+        return 0.0
+    K = k_factor_kernel(E, E_R, m, M, lo, hi)
+    q = math.sqrt(2.0 * M * E_R + E_R * E_R)
+    F = form_factor_kernel(q, A, ff_code)
+    return Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
+
+
+@njit(cache=True)
+def sigma_kernel(E, m, Z, A, M, ff_code, gl_x, gl_w):
+    """Total cross section / (alpha mu^2), dimensionless: Gauss-Legendre in ln E_R over two panels."""
+    lo, hi = recoil_range_kernel(E, m, M)
+    if hi <= 0.0:
+        return 0.0
+    if lo <= 0.0:
+        # massless limit: the 1/E_R integral diverges logarithmically; regulate at 1e-12 of E_R^max
+        lo = hi * 1e-12
+    a = math.log(lo)
+    b = math.log(hi)
+    c = 0.5 * (a + b)
+    total = 0.0
+    for panel in range(2):
+        u0 = a if panel == 0 else c
+        u1 = c if panel == 0 else b
+        half = 0.5 * (u1 - u0)
+        mid = 0.5 * (u1 + u0)
+        for i in range(gl_x.shape[0]):
+            E_R = math.exp(mid + half * gl_x[i])
+            K = k_factor_kernel(E, E_R, m, M, lo, hi)
+            q = math.sqrt(2.0 * M * E_R + E_R * E_R)
+            F = form_factor_kernel(q, A, ff_code)
+            total += gl_w[i] * half * E_R * Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
+    return total
+
+
+@njit(cache=True)
+def polarisation_kernel(E, E_R, m, M):
+    """(P_L, P_T) of N in its rest frame reached by a pure boost from the lab (S2.8, S2.9).
+
+    Returns (0, 0) outside the kinematic range.
+    """
+    lo, hi = recoil_range_kernel(E, m, M)
+    if hi <= 0.0 or E_R < lo or E_R > hi:
+        return 0.0, 0.0
+    E_N = E - E_R
+    pN2 = E_N * E_N - m * m
+    if pN2 <= 0.0:
+        return 0.0, 0.0
+    p_N = math.sqrt(pN2)
+    K = k_factor_kernel(E, E_R, m, M, lo, hi)
+    if K <= 0.0:
+        return 0.0, 0.0
+    m2 = m * m
+    m4 = m2 * m2
+    R = E_R
+    N_L = (
+        8.0 * E**3 * R * M
+        - 16.0 * E**2 * R**2 * M
+        - 4.0 * E**2 * R * m2
+        + 10.0 * E * R**3 * M
+        + 3.0 * E * R**2 * m2
+        - 6.0 * E * R * M * m2
+        - E * m4
+        - 2.0 * R**4 * M
+        - R**3 * m2
+        + 2.0 * R**2 * M * m2
+        + R * m4
+    )
+    W = 4.0 * M * (M + 2.0 * E) * (R - lo) * (hi - R)
+    if W < 0.0:
+        W = 0.0
+    P_L = N_L / (p_N * K)
+    P_T = m * (2.0 * E * R - R * R + m2) * math.sqrt(W) / (p_N * K)
+    # guard against rounding just outside [-1, 1]
+    if P_L > 1.0:
+        P_L = 1.0
+    if P_L < -1.0:
+        P_L = -1.0
+    return P_L, P_T
+
+
+@njit(cache=True)
+def _dsigma_array(E, E_R, m, Z, A, M, w, ff_code, out):
+    for i in range(E.shape[0]):
+        acc = 0.0
+        for j in range(Z.shape[0]):
+            acc += w[j] * dsigma_kernel(E[i], E_R[i], m[i], Z[j], A[j], M[j], ff_code)
+        out[i] = acc
+
+
+@njit(cache=True)
+def _sigma_array(E, m, Z, A, M, w, ff_code, gl_x, gl_w, out):
+    for i in range(E.shape[0]):
+        acc = 0.0
+        for j in range(Z.shape[0]):
+            acc += w[j] * sigma_kernel(E[i], m[i], Z[j], A[j], M[j], ff_code, gl_x, gl_w)
+        out[i] = acc
+
+
+@njit(cache=True)
+def _polarisation_array(E, E_R, m, M, out_l, out_t):
+    for i in range(E.shape[0]):
+        out_l[i], out_t[i] = polarisation_kernel(E[i], E_R[i], m[i], M)
+
+
+@njit(cache=True)
+def _range_array(E, m, M, lo_out, hi_out):
+    for i in range(E.shape[0]):
+        lo_out[i], hi_out[i] = recoil_range_kernel(E[i], m, M)
+
+
+# --------------------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------------------
+def _single_nucleus(target, what):
+    nuc = as_target(target)
+    if not isinstance(nuc, Nucleus):
+        raise ValueError(f"{what} needs a single isotope as target (e.g. 'W184'), got {nuc.name!r}")
+    return nuc
+
+
+def threshold(m_N, target):
+    """Minimum neutrino energy in MeV for nu A -> N A: ``m_N + m_N^2 / (2 M)``.
+
+    For a multi-isotope target (element or compound) the lowest threshold (heaviest isotope) is returned.
+
+    Parameters
+    ----------
+    m_N : array_like
+        Sterile-neutrino mass in MeV (>= 0).
+    target : str, Nucleus, Element or Compound
+    """
+    m_N = as_array(m_N, "m_N", nonnegative=True)
+    _, _, M, _ = target_arrays(target)
+    Mmax = M.max()
+    return scalar_or_array(m_N + m_N**2 / (2.0 * Mmax))
+
+
+def recoil_range(E_nu, m_N, target):
+    """Exact kinematic range of the nuclear recoil energy, in MeV.
+
+    Parameters
+    ----------
+    E_nu : array_like
+        Neutrino energy in MeV (lab frame, nucleus at rest).
+    m_N : array_like
+        Sterile-neutrino mass in MeV.
+    target : str, Nucleus, Element or Compound
+        For several isotopes the union of their ranges is returned.
+
+    Returns
+    -------
+    (E_R_min, E_R_max) : tuple of float or ndarray
+        Both exactly 0 below threshold.
+    """
+    E, m = np.broadcast_arrays(
+        as_array(E_nu, "E_nu", nonnegative=True), as_array(m_N, "m_N", nonnegative=True)
+    )
+    _, _, Ms, _ = target_arrays(target)
+    Ef, mf = np.ascontiguousarray(E).ravel(), np.ascontiguousarray(m).ravel()
+    lo_all = np.full(Ef.shape, np.inf)
+    hi_all = np.zeros(Ef.shape)
+    for M in Ms:
+        lo, hi = np.empty_like(Ef), np.empty_like(Ef)
+        for i in range(Ef.shape[0]):
+            lo[i], hi[i] = recoil_range_kernel(Ef[i], mf[i], M)
+        open_ = hi > 0
+        lo_all = np.where(open_, np.minimum(lo_all, lo), lo_all)
+        hi_all = np.maximum(hi_all, hi)
+    lo_all = np.where(np.isfinite(lo_all), lo_all, 0.0)
+    return scalar_or_array(lo_all.reshape(E.shape)), scalar_or_array(hi_all.reshape(E.shape))
+
+
+def momentum_transfer(E_R, target):
+    """Three-momentum transfer ``|q| = sqrt(2 M E_R + E_R^2)`` in MeV for a single isotope."""
+    E_R = as_array(E_R, "E_R", nonnegative=True)
+    nuc = _single_nucleus(target, "momentum_transfer")
+    return scalar_or_array(np.sqrt(2.0 * nuc.mass * E_R + E_R**2))
+
+
+def n_energy(E_nu, E_R):
+    """Energy of N in the lab, ``E_N = E_nu - E_R`` (MeV)."""
+    return scalar_or_array(as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True))
+
+
+def n_momentum(E_nu, E_R, m_N):
+    """Lab momentum of N in MeV, ``sqrt(E_N^2 - m_N^2)``; 0 where N cannot be on shell."""
+    E_N = as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True)
+    m = as_array(m_N, "m_N", nonnegative=True)
+    p2 = E_N**2 - m**2
+    return scalar_or_array(np.sqrt(np.where(p2 > 0, p2, 0.0)))
+
+
+def n_angle(E_nu, E_R, m_N, target):
+    """Cosine of the lab angle between N and the beam.
+
+    ``cos(theta_N) = (E^2 + p_N^2 - E_R^2 - 2 M E_R) / (2 E p_N)``; returns 0 outside the kinematic range.
+    """
+    E, R, m = np.broadcast_arrays(
+        as_array(E_nu, "E_nu", nonnegative=True),
+        as_array(E_R, "E_R", nonnegative=True),
+        as_array(m_N, "m_N", nonnegative=True),
+    )
+    M = _single_nucleus(target, "n_angle").mass
+    lo, hi = recoil_range(E, m, target)
+    inside = (hi > 0) & (R >= lo) & (R <= hi)
+    E_N = E - R
+    p2 = np.where(inside, E_N**2 - m**2, 1.0)
+    p_N = np.sqrt(np.where(p2 > 0, p2, 1.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = (E**2 + p_N**2 - R**2 - 2.0 * M * R) / (2.0 * np.where(E > 0, E, 1.0) * p_N)
+    c = np.clip(np.where(inside, c, 0.0), -1.0, 1.0)
+    return scalar_or_array(c)
+
+
+def _prepare(E_nu, E_R, m_N, mu):
+    E = as_array(E_nu, "E_nu", nonnegative=True)
+    m = as_array(m_N, "m_N", nonnegative=True)
+    mu = as_array(mu, "mu", nonnegative=True)
+    if E_R is None:
+        return np.broadcast_arrays(E, m, mu)
+    R = as_array(E_R, "E_R", nonnegative=True)
+    return np.broadcast_arrays(E, R, m, mu)
+
+
+def dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor="helm"):
+    """Differential cross section dsigma/dE_R for nu A -> N A, in cm^2 / MeV.
+
+    Exact lab-frame formula (reference.md S2.3) with the nuclear charge form factor;
+    exactly 0 outside the kinematic range and below threshold.
+
+    Parameters
+    ----------
+    E_nu : array_like
+        Neutrino energy in MeV.
+    E_R : array_like
+        Nuclear recoil kinetic energy in MeV.
+    m_N : array_like
+        Sterile-neutrino mass in MeV.
+    target : str, Nucleus, Element or Compound
+        An element gives the abundance-weighted value per atom, a compound the value per formula unit.
+    mu : array_like
+        Transition magnetic moment in Bohr magnetons (convention A).
+    form_factor : {"helm", "klein-nystrand", "none"}
+
+    Returns
+    -------
+    float or ndarray
+        Broadcast over ``E_nu, E_R, m_N, mu``.
+    """
+    E, R, m, mu_b = _prepare(E_nu, E_R, m_N, mu)
+    Z, A, M, w = target_arrays(target)
+    code = form_factor_code(form_factor)
+    shape = E.shape
+    out = np.empty(E.size)
+    _dsigma_array(
+        np.ascontiguousarray(E).ravel(),
+        np.ascontiguousarray(R).ravel(),
+        np.ascontiguousarray(m).ravel(),
+        Z,
+        A,
+        M,
+        w,
+        code,
+        out,
+    )
+    mu_nat = np.ascontiguousarray(mu_b).ravel() * MU_B_PER_MEV
+    out *= ALPHA * mu_nat**2 * MEV2_TO_CM2
+    return scalar_or_array(out.reshape(shape))
+
+
+def sigma(E_nu, m_N, target, mu, form_factor="helm"):
+    """Total cross section for nu A -> N A in cm^2 (numerical integral of :func:`dsigma_dER`).
+
+    Parameters
+    ----------
+    E_nu : array_like
+        Neutrino energy in MeV.
+    m_N : array_like
+        Sterile-neutrino mass in MeV.  For ``m_N = 0`` the 1/E_R divergence is cut at
+        ``1e-12 E_R^max`` (use a small positive mass instead).
+    target : str, Nucleus, Element or Compound
+    mu : array_like
+        Transition magnetic moment in Bohr magnetons (convention A).
+    form_factor : {"helm", "klein-nystrand", "none"}
+
+    Returns
+    -------
+    float or ndarray
+        Zero below threshold.
+    """
+    E, m, mu_b = _prepare(E_nu, None, m_N, mu)
+    Z, A, M, w = target_arrays(target)
+    code = form_factor_code(form_factor)
+    shape = E.shape
+    out = np.empty(E.size)
+    _sigma_array(
+        np.ascontiguousarray(E).ravel(),
+        np.ascontiguousarray(m).ravel(),
+        Z,
+        A,
+        M,
+        w,
+        code,
+        _GL_X,
+        _GL_W,
+        out,
+    )
+    mu_nat = np.ascontiguousarray(mu_b).ravel() * MU_B_PER_MEV
+    out *= ALPHA * mu_nat**2 * MEV2_TO_CM2
+    return scalar_or_array(out.reshape(shape))
+
+
+def polarisation(E_nu, E_R, m_N, target):
+    """Polarisation of the produced N in its rest frame (reached by a pure boost from the lab).
+
+    ``P = P_L k_N + P_T e_theta`` with ``e_theta`` in the production plane, perpendicular to the N
+    direction and pointing away from the beam axis; the normal component vanishes at tree level
+    and ``P_L^2 + P_T^2 = 1`` (pure state).  ``P_L = -1`` at ``E_R^min``.  For an incoming
+    antineutrino the N-bar polarisation is ``-P``.
+
+    Parameters
+    ----------
+    E_nu, E_R, m_N : array_like
+        Energies and mass in MeV.
+    target : str or Nucleus
+        A single isotope.
+
+    Returns
+    -------
+    (P_L, P_T) : tuple of float or ndarray
+        Both 0 outside the kinematic range.
+    """
+    E, R, m = np.broadcast_arrays(
+        as_array(E_nu, "E_nu", nonnegative=True),
+        as_array(E_R, "E_R", nonnegative=True),
+        as_array(m_N, "m_N", nonnegative=True),
+    )
+    M = _single_nucleus(target, "polarisation").mass
+    shape = E.shape
+    pl, pt = np.empty(E.size), np.empty(E.size)
+    _polarisation_array(
+        np.ascontiguousarray(E).ravel(),
+        np.ascontiguousarray(R).ravel(),
+        np.ascontiguousarray(m).ravel(),
+        M,
+        pl,
+        pt,
+    )
+    return scalar_or_array(pl.reshape(shape)), scalar_or_array(pt.reshape(shape))
+
+
+def sigma_heavy_target_closed_form(E_nu, m_N, target, mu):
+    """Closed-form total cross section for F = 1 in the heavy-target limit (reference.md S2.5), cm^2.
+
+    ``sigma = alpha Z^2 mu^2 [(2 - m^2/(2E^2)) ln((E+p)/(E-p)) - p/E]`` with ``p = sqrt(E^2 - m^2)``;
+    exactly 0 for ``E <= m``.  Corrections are O(E_R/E, E_R/M).
+    """
+    E, m, mu_b = _prepare(E_nu, None, m_N, mu)
+    Z, _, _, w = target_arrays(target)
+    z2 = float(np.sum(w * Z**2))
+    above = E > m
+    Es = np.where(above, E, 2.0)
+    ms = np.where(above, m, 1.0)
+    p = np.sqrt(Es**2 - ms**2)
+    with np.errstate(divide="ignore"):
+        log = np.log((Es + p) / np.where(ms > 0, Es - p, np.nan))
+    val = (2.0 - ms**2 / (2.0 * Es**2)) * log - p / Es
+    val = np.where(above & (m > 0), val, np.where(above, np.inf, 0.0))
+    return scalar_or_array(ALPHA * z2 * (mu_b * MU_B_PER_MEV) ** 2 * val * MEV2_TO_CM2)
