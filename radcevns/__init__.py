@@ -11,9 +11,26 @@ Modules (one physics idea each):
 - :mod:`radcevns.primakoff`   -- nu A -> N A: kinematics, cross sections, N polarisation
 - :mod:`radcevns.decay`       -- N -> nu gamma: widths, lifetimes, decay lengths
 - :mod:`radcevns.cevns`       -- Standard-Model CEvNS and the diagonal magnetic moment
+- :mod:`radcevns.radiative`   -- nu A -> (N -> nu gamma) A: photon distributions, event generator
+- :mod:`radcevns.amplitudes`  -- explicit-spinor matrix elements (independent check; mu in MeV^-1!)
+- :mod:`radcevns.flux`        -- reactor antineutrino spectra, reactors, the Chooz site
+- :mod:`radcevns.limits`      -- existing limits in the (m_N, mu) plane
+- :mod:`radcevns.implications` -- neutrino-mass implications (loop masses, EFT matching)
 """
 
-from . import cevns, constants, conventions, decay, nuclear, primakoff
+from . import (
+    amplitudes,
+    cevns,
+    constants,
+    conventions,
+    decay,
+    flux,
+    implications,
+    limits,
+    nuclear,
+    primakoff,
+    radiative,
+)
 from .conventions import (
     dipole_d_per_gev_to_mu_bohr,
     mu_bohr_to_dipole_d_per_gev,
@@ -27,6 +44,11 @@ from .nuclear import as_target, compound, element, nucleus
 __version__ = "0.1.0"
 
 __all__ = [
+    "amplitudes",
+    "flux",
+    "implications",
+    "limits",
+    "radiative",
     "cevns",
     "constants",
     "conventions",

@@ -279,13 +279,73 @@ def form_factor_code(form_factor) -> int:
     return FORM_FACTORS[key]
 
 
+# Taylor coefficients of j1(x)/x = sum_k c_k x^(2k), c_k = (-1)^k / (2^k k! (2k+3)!!), rounded from exact
+# fractions.  Ten terms give a relative error below 2e-16 for x < 1 (checked against exact rational sums).
+_J1X_C0 = 0.3333333333333333
+_J1X_C1 = -0.03333333333333333
+_J1X_C2 = 0.0011904761904761906
+_J1X_C3 = -2.2045855379188714e-05
+_J1X_C4 = 2.505210838544172e-07
+_J1X_C5 = -1.9270852604185937e-09
+_J1X_C6 = 1.0706029224547743e-11
+_J1X_C7 = -4.498331606952833e-14
+_J1X_C8 = 1.4797143443923793e-16
+_J1X_C9 = -3.9145882126782523e-19
+
+
 @njit(cache=True)
 def _j1_over_x(x):
-    """Spherical Bessel j1(x)/x, with a series near 0 to avoid cancellation."""
-    if x < 1e-2:
+    """Spherical Bessel j1(x)/x.
+
+    For x < 1 a ten-term Taylor series (relative error < 2e-16, and no sin/cos); above, the closed form
+    (sin x / x^2 - cos x / x) / x, whose cancellation is harmless there.
+    """
+    if x < 1.0:
         x2 = x * x
-        return 1.0 / 3.0 - x2 / 30.0 + x2 * x2 / 840.0
+        p = _J1X_C8 + x2 * _J1X_C9
+        p = _J1X_C7 + x2 * p
+        p = _J1X_C6 + x2 * p
+        p = _J1X_C5 + x2 * p
+        p = _J1X_C4 + x2 * p
+        p = _J1X_C3 + x2 * p
+        p = _J1X_C2 + x2 * p
+        p = _J1X_C1 + x2 * p
+        return _J1X_C0 + x2 * p
     return (math.sin(x) / (x * x) - math.cos(x) / x) / x
+
+
+#: Helm parameters (Lewin & Smith 1996) in fm and Klein-Nystrand parameters in fm.
+_HELM_S = 0.9
+_HELM_A = 0.52
+_KN_AK = 0.7
+_INV_HBARC_FM = 1.0 / 197.3269804593025  # fm^-1 per MeV
+
+
+@njit(cache=True)
+def form_factor_radius_kernel(A, code):
+    """Radius in fm entering the form factor ``code`` for mass number ``A`` (0 for code 2, F = 1).
+
+    code 0 (Helm): ``r1 = sqrt(c^2 + 7/3 pi^2 a^2 - 5 s^2)`` with ``c = 1.23 A^(1/3) - 0.60`` fm;
+    code 1 (Klein-Nystrand): ``R_A = 1.2 A^(1/3)`` fm.  Depends on the isotope only, so array code
+    computes it once per isotope and calls :func:`form_factor_at_radius_kernel`.
+    """
+    if code == 0:
+        c = 1.23 * A ** (1.0 / 3.0) - 0.60
+        return math.sqrt(c * c + 7.0 / 3.0 * math.pi**2 * _HELM_A * _HELM_A - 5.0 * _HELM_S * _HELM_S)
+    if code == 1:
+        return 1.2 * A ** (1.0 / 3.0)
+    return 0.0
+
+
+@njit(cache=True)
+def form_factor_at_radius_kernel(q_mev, radius_fm, code):
+    """Charge form factor F(q) for q in MeV given ``radius_fm = form_factor_radius_kernel(A, code)``."""
+    if code == 2:
+        return 1.0
+    q = q_mev * _INV_HBARC_FM  # fm^-1
+    if code == 0:
+        return 3.0 * _j1_over_x(q * radius_fm) * math.exp(-0.5 * q * q * (_HELM_S * _HELM_S))
+    return 3.0 * _j1_over_x(q * radius_fm) / (1.0 + q * q * (_KN_AK * _KN_AK))
 
 
 @njit(cache=True)
@@ -295,18 +355,14 @@ def form_factor_kernel(q_mev, A, code):
     code 0: Helm (Lewin-Smith parameters c = 1.23 A^(1/3) - 0.60 fm, a = 0.52 fm, s = 0.9 fm);
     code 1: Klein-Nystrand (R_A = 1.2 A^(1/3) fm, a_k = 0.7 fm); code 2: F = 1.
     """
-    if code == 2:
-        return 1.0
-    q = q_mev / 197.3269804593025  # fm^-1
-    if code == 0:
-        s = 0.9
-        a = 0.52
-        c = 1.23 * A ** (1.0 / 3.0) - 0.60
-        r1 = math.sqrt(c * c + 7.0 / 3.0 * math.pi**2 * a * a - 5.0 * s * s)
-        return 3.0 * _j1_over_x(q * r1) * math.exp(-0.5 * q * q * s * s)
-    ra = 1.2 * A ** (1.0 / 3.0)
-    ak = 0.7
-    return 3.0 * _j1_over_x(q * ra) / (1.0 + q * q * ak * ak)
+    return form_factor_at_radius_kernel(q_mev, form_factor_radius_kernel(A, code), code)
+
+
+@njit(cache=True)
+def _form_factor_array(E_R, M, radius_fm, code, out):
+    for i in range(E_R.shape[0]):
+        q = math.sqrt(2.0 * M * E_R[i] + E_R[i] * E_R[i])
+        out[i] = form_factor_at_radius_kernel(q, radius_fm, code)
 
 
 def form_factor(E_R, target, form_factor="helm"):
@@ -331,9 +387,10 @@ def form_factor(E_R, target, form_factor="helm"):
     if not isinstance(nuc, Nucleus):
         raise ValueError("form_factor needs a single isotope as target (e.g. 'W184')")
     code = form_factor_code(form_factor)
-    q = np.sqrt(2.0 * nuc.mass * E_R + E_R**2)
-    out = np.array([form_factor_kernel(qq, float(nuc.A), code) for qq in q.ravel()]).reshape(q.shape)
-    return scalar_or_array(out)
+    flat = np.ascontiguousarray(E_R).reshape(-1)
+    out = np.empty(flat.shape[0])
+    _form_factor_array(flat, float(nuc.mass), form_factor_radius_kernel(float(nuc.A), code), code, out)
+    return scalar_or_array(out.reshape(E_R.shape))
 
 
 assert abs(HBARC_MEV_FM - 197.3269804593025) < 1e-9  # the kernel hard-codes hbar c in MeV fm

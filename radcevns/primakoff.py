@@ -24,13 +24,22 @@ Outside the kinematic range every result is exactly zero.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
+import numba
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ._validate import as_array, scalar_or_array
 from .constants import ALPHA, MEV2_TO_CM2, MU_B_PER_MEV
-from .nuclear import Nucleus, as_target, form_factor_code, form_factor_kernel, target_arrays
+from .nuclear import (
+    Nucleus,
+    as_target,
+    form_factor_at_radius_kernel,
+    form_factor_code,
+    form_factor_radius_kernel,
+    target_arrays,
+)
 
 # Gauss-Legendre nodes on [-1, 1] for the integration in ln(E_R).
 _GL_N = 48
@@ -89,8 +98,24 @@ def k_factor_kernel(E, E_R, m, M, lo, hi):
 
 
 @njit(cache=True)
+def dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, ff_radius, ff_code):
+    """dsigma/dE_R / (alpha mu^2) in MeV^-3 (as :func:`dsigma_kernel`) for a known recoil range.
+
+    ``(lo, hi)`` must be ``recoil_range_kernel(E, m, M)`` and ``ff_radius`` must be
+    ``form_factor_radius_kernel(A, ff_code)``; passing them saves recomputing both in hot loops.
+    Returns 0 outside ``[lo, hi]``, below threshold (``hi <= 0``) and for ``E_R <= 0``.
+    """
+    if E_R <= 0.0 or hi <= 0.0 or E_R < lo or E_R > hi:
+        return 0.0
+    K = k_factor_kernel(E, E_R, m, M, lo, hi)
+    q = math.sqrt(2.0 * M * E_R + E_R * E_R)
+    F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
+    return Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
+
+
+@njit(cache=True)
 def dsigma_kernel(E, E_R, m, Z, A, M, ff_code):
-    """dsigma/dE_R / (alpha mu^2) in MeV^-1 per MeV^... : Z^2 F^2 K / (8 E^2 E_R^2 M).
+    """dsigma/dE_R / (alpha mu^2) in MeV^-3: Z^2 F^2 K / (8 E^2 E_R^2 M), mu in MeV^-1 (convention A).
 
     Multiply by alpha * mu^2 (mu in MeV^-1) to get MeV^-3, i.e. MeV^-2 per MeV of recoil.
     """
@@ -99,15 +124,12 @@ def dsigma_kernel(E, E_R, m, Z, A, M, ff_code):
     lo, hi = recoil_range_kernel(E, m, M)
     if hi <= 0.0 or E_R < lo or E_R > hi:
         return 0.0
-    K = k_factor_kernel(E, E_R, m, M, lo, hi)
-    q = math.sqrt(2.0 * M * E_R + E_R * E_R)
-    F = form_factor_kernel(q, A, ff_code)
-    return Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
+    return dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, form_factor_radius_kernel(A, ff_code), ff_code)
 
 
 @njit(cache=True)
-def sigma_kernel(E, m, Z, A, M, ff_code, gl_x, gl_w):
-    """Total cross section / (alpha mu^2), dimensionless: Gauss-Legendre in ln E_R over two panels."""
+def _sigma_isotope_kernel(E, m, Z, M, ff_radius, ff_code, gl_x, gl_w):
+    """:func:`sigma_kernel` with the form-factor radius precomputed (internal)."""
     lo, hi = recoil_range_kernel(E, m, M)
     if hi <= 0.0:
         return 0.0
@@ -123,13 +145,25 @@ def sigma_kernel(E, m, Z, A, M, ff_code, gl_x, gl_w):
         u1 = c if panel == 0 else b
         half = 0.5 * (u1 - u0)
         mid = 0.5 * (u1 + u0)
+        # d sigma = (dsigma/dE_R) E_R du; the constant Z^2 / (8 E^2 M) is applied once at the end
+        panel_sum = 0.0
         for i in range(gl_x.shape[0]):
             E_R = math.exp(mid + half * gl_x[i])
             K = k_factor_kernel(E, E_R, m, M, lo, hi)
             q = math.sqrt(2.0 * M * E_R + E_R * E_R)
-            F = form_factor_kernel(q, A, ff_code)
-            total += gl_w[i] * half * E_R * Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
-    return total
+            F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
+            panel_sum += gl_w[i] * (F * F * K / E_R)
+        total += half * panel_sum
+    return total * (Z * Z / (8.0 * E * E * M))
+
+
+@njit(cache=True)
+def sigma_kernel(E, m, Z, A, M, ff_code, gl_x, gl_w):
+    """Total cross section / (alpha mu^2), dimensionless: Gauss-Legendre in ln E_R over two panels.
+
+    ``gl_x, gl_w`` are Gauss-Legendre nodes and weights on [-1, 1] (the module uses 48 per panel).
+    """
+    return _sigma_isotope_kernel(E, m, Z, M, form_factor_radius_kernel(A, ff_code), ff_code, gl_x, gl_w)
 
 
 @njit(cache=True)
@@ -178,34 +212,147 @@ def polarisation_kernel(E, E_R, m, M):
     return P_L, P_T
 
 
+# Array loops.  Every operand is a flat float64 array of length n (step 1) or 1 (step 0, a broadcast
+# scalar), so scalars are never expanded in memory.  Each ``_*_span`` kernel fills ``out[i0:i1]``; the
+# serial path calls it once, the threaded path (``parallel=True``) hands blocks of points round-robin to
+# the threads so that cheap points (e.g. below threshold) bunched in one part of the input do not
+# unbalance the load.
 @njit(cache=True)
-def _dsigma_array(E, E_R, m, Z, A, M, w, ff_code, out):
-    for i in range(E.shape[0]):
+def _dsigma_span(i0, i1, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff_code, cm2_per_mev2, mu_b, out):
+    for i in range(i0, i1):
+        e = E[i * sE]
+        r = R[i * sR]
+        mm = m[i * sm]
+        acc = 0.0
+        if r > 0.0:
+            for j in range(Z.shape[0]):
+                lo, hi = recoil_range_kernel(e, mm, M[j])
+                if hi > 0.0 and r >= lo and r <= hi:
+                    acc += w[j] * dsigma_in_range_kernel(e, r, mm, Z[j], M[j], lo, hi, radius[j], ff_code)
+        mu_nat = mu[i * smu] * mu_b
+        out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
+
+
+@njit(cache=True, parallel=True)
+def _dsigma_threaded(n_threads, block, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff, cm2, mu_b, out):
+    n = out.shape[0]
+    n_blocks = (n + block - 1) // block
+    for t in prange(n_threads):
+        for b in range(t, n_blocks, n_threads):
+            i1 = min(n, (b + 1) * block)
+            _dsigma_span(b * block, i1, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff, cm2, mu_b, out)
+
+
+@njit(cache=True)
+def _sigma_span(i0, i1, E, sE, m, sm, mu, smu, Z, M, radius, w, ff_code, gl_x, gl_w, cm2_per_mev2, mu_b, out):
+    for i in range(i0, i1):
+        e = E[i * sE]
+        mm = m[i * sm]
         acc = 0.0
         for j in range(Z.shape[0]):
-            acc += w[j] * dsigma_kernel(E[i], E_R[i], m[i], Z[j], A[j], M[j], ff_code)
-        out[i] = acc
+            acc += w[j] * _sigma_isotope_kernel(e, mm, Z[j], M[j], radius[j], ff_code, gl_x, gl_w)
+        mu_nat = mu[i * smu] * mu_b
+        out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
+
+
+@njit(cache=True, parallel=True)
+def _sigma_threaded(n_threads, block, E, sE, m, sm, mu, smu, Z, M, radius, w, ff, gl_x, gl_w, cm2, mu_b, out):
+    n = out.shape[0]
+    n_blocks = (n + block - 1) // block
+    for t in prange(n_threads):
+        for b in range(t, n_blocks, n_threads):
+            i1 = min(n, (b + 1) * block)
+            _sigma_span(b * block, i1, E, sE, m, sm, mu, smu, Z, M, radius, w, ff, gl_x, gl_w, cm2, mu_b, out)
 
 
 @njit(cache=True)
-def _sigma_array(E, m, Z, A, M, w, ff_code, gl_x, gl_w, out):
-    for i in range(E.shape[0]):
-        acc = 0.0
-        for j in range(Z.shape[0]):
-            acc += w[j] * sigma_kernel(E[i], m[i], Z[j], A[j], M[j], ff_code, gl_x, gl_w)
-        out[i] = acc
+def _polarisation_span(i0, i1, E, sE, R, sR, m, sm, M, out_l, out_t):
+    for i in range(i0, i1):
+        out_l[i], out_t[i] = polarisation_kernel(E[i * sE], R[i * sR], m[i * sm], M)
 
 
 @njit(cache=True)
-def _polarisation_array(E, E_R, m, M, out_l, out_t):
-    for i in range(E.shape[0]):
-        out_l[i], out_t[i] = polarisation_kernel(E[i], E_R[i], m[i], M)
+def _range_span(i0, i1, E, sE, m, sm, M, lo_out, hi_out):
+    for i in range(i0, i1):
+        lo_all = np.inf
+        hi_all = 0.0
+        for j in range(M.shape[0]):
+            lo, hi = recoil_range_kernel(E[i * sE], m[i * sm], M[j])
+            if hi > 0.0:
+                lo_all = min(lo_all, lo)
+            hi_all = max(hi_all, hi)
+        lo_out[i] = lo_all if lo_all < np.inf else 0.0
+        hi_out[i] = hi_all
 
 
 @njit(cache=True)
-def _range_array(E, m, M, lo_out, hi_out):
-    for i in range(E.shape[0]):
-        lo_out[i], hi_out[i] = recoil_range_kernel(E[i], m, M)
+def _all_nonnegative_finite(x):
+    """True if every element of the flat array x is finite and >= 0 (one pass, no temporaries)."""
+    bad = 0
+    for i in range(x.shape[0]):
+        v = x[i]
+        bad += not (v >= 0.0 and v <= 1.7976931348623157e308)
+    return bad == 0
+
+
+#: Work (points x isotopes) from which the threaded loops are used (below it thread start-up dominates)
+#: and the block of points handed to a thread at a time.
+_THREADED_MIN_DSIGMA = 50_000
+_BLOCK_DSIGMA = 4096
+_THREADED_MIN_SIGMA = 64
+_BLOCK_SIGMA = 16
+
+
+def _threads_for(work, minimum):
+    """Number of threads to use for ``work`` units (1 means: call the serial span kernel)."""
+    return numba.get_num_threads() if work >= minimum else 1
+
+
+def _nonnegative(value, name):
+    """``as_array(value, name, nonnegative=True)`` with a single fused pass over large inputs."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return as_array(value, name, nonnegative=True)  # raises with the standard message
+    if not _all_nonnegative_finite(arr.reshape(-1)):
+        as_array(value, name, nonnegative=True)  # raises with the standard message
+    return arr
+
+
+def _flat_operands(*arrays):
+    """Broadcast shape and, per operand, (flat contiguous array, step) with step 0 for single values."""
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    n = math.prod(shape)
+    flat = []
+    for a in arrays:
+        if a.size == 1 and n != 1:
+            flat += [np.ascontiguousarray(a.reshape(1)), 0]
+        elif a.size == n:
+            # same number of elements as the broadcast shape: only leading unit axes differ, same order
+            flat += [np.ascontiguousarray(a).reshape(-1), 1]
+        else:
+            flat += [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1), 1]
+        if not flat[-2].flags.writeable:
+            flat[-2] = flat[-2].copy()  # a read-only view would need its own compiled specialisation
+    return shape, n, flat
+
+
+def _tables(target, form_factor):
+    Z, A, M, w = target_arrays(target)  # a bad target raises before a bad form-factor name
+    code = form_factor_code(form_factor)
+    radius = np.array([form_factor_radius_kernel(a, code) for a in A])
+    return Z, M, radius, w, code
+
+
+_cached_tables = lru_cache(maxsize=128)(_tables)
+
+
+def _target_tables(target, form_factor):
+    """``(Z, M, ff_radius, weight, ff_code)`` of the isotopes of ``target`` (cached for hashable input)."""
+    try:
+        return _cached_tables(target, form_factor)
+    except TypeError:  # unhashable target or form-factor object
+        return _tables(target, form_factor)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -252,22 +399,13 @@ def recoil_range(E_nu, m_N, target):
     (E_R_min, E_R_max) : tuple of float or ndarray
         Both exactly 0 below threshold.
     """
-    E, m = np.broadcast_arrays(
-        as_array(E_nu, "E_nu", nonnegative=True), as_array(m_N, "m_N", nonnegative=True)
-    )
-    _, _, Ms, _ = target_arrays(target)
-    Ef, mf = np.ascontiguousarray(E).ravel(), np.ascontiguousarray(m).ravel()
-    lo_all = np.full(Ef.shape, np.inf)
-    hi_all = np.zeros(Ef.shape)
-    for M in Ms:
-        lo, hi = np.empty_like(Ef), np.empty_like(Ef)
-        for i in range(Ef.shape[0]):
-            lo[i], hi[i] = recoil_range_kernel(Ef[i], mf[i], M)
-        open_ = hi > 0
-        lo_all = np.where(open_, np.minimum(lo_all, lo), lo_all)
-        hi_all = np.maximum(hi_all, hi)
-    lo_all = np.where(np.isfinite(lo_all), lo_all, 0.0)
-    return scalar_or_array(lo_all.reshape(E.shape)), scalar_or_array(hi_all.reshape(E.shape))
+    E = _nonnegative(E_nu, "E_nu")
+    m = _nonnegative(m_N, "m_N")
+    _, M, _, _, _ = _target_tables(target, "none")
+    shape, n, flat = _flat_operands(E, m)
+    lo, hi = np.empty(n), np.empty(n)
+    _range_span(0, n, *flat, M, lo, hi)
+    return scalar_or_array(lo.reshape(shape)), scalar_or_array(hi.reshape(shape))
 
 
 def momentum_transfer(E_R, target):
@@ -295,13 +433,11 @@ def n_angle(E_nu, E_R, m_N, target):
 
     ``cos(theta_N) = (E^2 + p_N^2 - E_R^2 - 2 M E_R) / (2 E p_N)``; returns 0 outside the kinematic range.
     """
-    E, R, m = np.broadcast_arrays(
-        as_array(E_nu, "E_nu", nonnegative=True),
-        as_array(E_R, "E_R", nonnegative=True),
-        as_array(m_N, "m_N", nonnegative=True),
-    )
+    E0 = as_array(E_nu, "E_nu", nonnegative=True)
+    m0 = as_array(m_N, "m_N", nonnegative=True)
+    E, R, m = np.broadcast_arrays(E0, as_array(E_R, "E_R", nonnegative=True), m0)
     M = _single_nucleus(target, "n_angle").mass
-    lo, hi = recoil_range(E, m, target)
+    lo, hi = recoil_range(E0, m0, target)  # broadcasts against R below
     inside = (hi > 0) & (R >= lo) & (R <= hi)
     E_N = E - R
     p2 = np.where(inside, E_N**2 - m**2, 1.0)
@@ -310,16 +446,6 @@ def n_angle(E_nu, E_R, m_N, target):
         c = (E**2 + p_N**2 - R**2 - 2.0 * M * R) / (2.0 * np.where(E > 0, E, 1.0) * p_N)
     c = np.clip(np.where(inside, c, 0.0), -1.0, 1.0)
     return scalar_or_array(c)
-
-
-def _prepare(E_nu, E_R, m_N, mu):
-    E = as_array(E_nu, "E_nu", nonnegative=True)
-    m = as_array(m_N, "m_N", nonnegative=True)
-    mu = as_array(mu, "mu", nonnegative=True)
-    if E_R is None:
-        return np.broadcast_arrays(E, m, mu)
-    R = as_array(E_R, "E_R", nonnegative=True)
-    return np.broadcast_arrays(E, R, m, mu)
 
 
 def dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor="helm"):
@@ -347,24 +473,19 @@ def dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor="helm"):
     float or ndarray
         Broadcast over ``E_nu, E_R, m_N, mu``.
     """
-    E, R, m, mu_b = _prepare(E_nu, E_R, m_N, mu)
-    Z, A, M, w = target_arrays(target)
-    code = form_factor_code(form_factor)
-    shape = E.shape
-    out = np.empty(E.size)
-    _dsigma_array(
-        np.ascontiguousarray(E).ravel(),
-        np.ascontiguousarray(R).ravel(),
-        np.ascontiguousarray(m).ravel(),
-        Z,
-        A,
-        M,
-        w,
-        code,
-        out,
-    )
-    mu_nat = np.ascontiguousarray(mu_b).ravel() * MU_B_PER_MEV
-    out *= ALPHA * mu_nat**2 * MEV2_TO_CM2
+    E = _nonnegative(E_nu, "E_nu")
+    m = _nonnegative(m_N, "m_N")
+    mu_b = _nonnegative(mu, "mu")
+    R = _nonnegative(E_R, "E_R")
+    Z, M, radius, w, code = _target_tables(target, form_factor)
+    shape, n, flat = _flat_operands(E, R, m, mu_b)
+    out = np.empty(n)
+    args = (*flat, Z, M, radius, w, code, MEV2_TO_CM2, MU_B_PER_MEV, out)
+    n_threads = _threads_for(n * Z.shape[0], _THREADED_MIN_DSIGMA)
+    if n_threads > 1:
+        _dsigma_threaded(n_threads, _BLOCK_DSIGMA, *args)
+    else:
+        _dsigma_span(0, n, *args)
     return scalar_or_array(out.reshape(shape))
 
 
@@ -388,25 +509,18 @@ def sigma(E_nu, m_N, target, mu, form_factor="helm"):
     float or ndarray
         Zero below threshold.
     """
-    E, m, mu_b = _prepare(E_nu, None, m_N, mu)
-    Z, A, M, w = target_arrays(target)
-    code = form_factor_code(form_factor)
-    shape = E.shape
-    out = np.empty(E.size)
-    _sigma_array(
-        np.ascontiguousarray(E).ravel(),
-        np.ascontiguousarray(m).ravel(),
-        Z,
-        A,
-        M,
-        w,
-        code,
-        _GL_X,
-        _GL_W,
-        out,
-    )
-    mu_nat = np.ascontiguousarray(mu_b).ravel() * MU_B_PER_MEV
-    out *= ALPHA * mu_nat**2 * MEV2_TO_CM2
+    E = _nonnegative(E_nu, "E_nu")
+    m = _nonnegative(m_N, "m_N")
+    mu_b = _nonnegative(mu, "mu")
+    Z, M, radius, w, code = _target_tables(target, form_factor)
+    shape, n, flat = _flat_operands(E, m, mu_b)
+    out = np.empty(n)
+    args = (*flat, Z, M, radius, w, code, _GL_X, _GL_W, MEV2_TO_CM2, MU_B_PER_MEV, out)
+    n_threads = _threads_for(n * Z.shape[0], _THREADED_MIN_SIGMA)
+    if n_threads > 1:
+        _sigma_threaded(n_threads, _BLOCK_SIGMA, *args)
+    else:
+        _sigma_span(0, n, *args)
     return scalar_or_array(out.reshape(shape))
 
 
@@ -430,22 +544,13 @@ def polarisation(E_nu, E_R, m_N, target):
     (P_L, P_T) : tuple of float or ndarray
         Both 0 outside the kinematic range.
     """
-    E, R, m = np.broadcast_arrays(
-        as_array(E_nu, "E_nu", nonnegative=True),
-        as_array(E_R, "E_R", nonnegative=True),
-        as_array(m_N, "m_N", nonnegative=True),
-    )
+    E = _nonnegative(E_nu, "E_nu")
+    R = _nonnegative(E_R, "E_R")
+    m = _nonnegative(m_N, "m_N")
     M = _single_nucleus(target, "polarisation").mass
-    shape = E.shape
-    pl, pt = np.empty(E.size), np.empty(E.size)
-    _polarisation_array(
-        np.ascontiguousarray(E).ravel(),
-        np.ascontiguousarray(R).ravel(),
-        np.ascontiguousarray(m).ravel(),
-        M,
-        pl,
-        pt,
-    )
+    shape, n, flat = _flat_operands(E, R, m)
+    pl, pt = np.empty(n), np.empty(n)
+    _polarisation_span(0, n, *flat, M, pl, pt)
     return scalar_or_array(pl.reshape(shape)), scalar_or_array(pt.reshape(shape))
 
 
@@ -455,7 +560,11 @@ def sigma_heavy_target_closed_form(E_nu, m_N, target, mu):
     ``sigma = alpha Z^2 mu^2 [(2 - m^2/(2E^2)) ln((E+p)/(E-p)) - p/E]`` with ``p = sqrt(E^2 - m^2)``;
     exactly 0 for ``E <= m``.  Corrections are O(E_R/E, E_R/M).
     """
-    E, m, mu_b = _prepare(E_nu, None, m_N, mu)
+    E, m, mu_b = np.broadcast_arrays(
+        as_array(E_nu, "E_nu", nonnegative=True),
+        as_array(m_N, "m_N", nonnegative=True),
+        as_array(mu, "mu", nonnegative=True),
+    )
     Z, _, _, w = target_arrays(target)
     z2 = float(np.sum(w * Z**2))
     above = E > m

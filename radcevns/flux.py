@@ -1,0 +1,829 @@
+"""Reactor antineutrino flux: per-fission spectra, reactors, sites and generic flux objects.
+
+Physics
+-------
+A reactor core of thermal power ``P`` burns ``P / <E_f>`` fissions per second, where
+``<E_f> = sum_i f_i E_f,i`` is the mean energy released per fission for the fission
+fractions ``f_i`` of the four fissile isotopes U-235, U-238, Pu-239 and Pu-241.  Each
+fission of isotope ``i`` emits on average ``S_i(E)`` electron antineutrinos per MeV.
+Treating the core as an isotropic point source at distance ``L``::
+
+    dPhi/dE (E) = P / (4 pi L^2 <E_f>) * sum_i f_i S_i(E)        [cm^-2 s^-1 MeV^-1]
+
+(reference.md eq. S5.1).  Oscillations are neglected (``P_ee = 1``): at ``L <= 100 m``
+the atmospheric phase ``1.27 dm31^2[eV^2] L[m] / E[MeV]`` is about 0.1 rad at 3 MeV, so
+``1 - P_ee = sin^2(2 theta13) sin^2(phase)`` is about 1e-3 there and stays below 1 %
+down to 1 MeV.  Antineutrinos from neutron capture on U-238 (U-239 and Np-239
+decays, all below 1.3 MeV, about 1.2 per fission) are **not** included.
+
+Per-fission spectra (``model``)
+-------------------------------
+``"hm+ve"`` (default)
+    Huber 2011 (PRC 84, 024617, Table III: U-235, Pu-239, Pu-241, with
+    ``alpha5(U-235) = 6.186e-2``) and Mueller 2011 (PRC 83, 054615, Table VI: U-238),
+    ``S = exp(sum_k a_k E^(k-1))``, used only where they were fitted, 2 <= E <= 8 MeV.
+    Below 2 MeV and above 8 MeV the Vogel-Engel 1989 shape (PRD 39, 3378)
+    ``exp(b0 + b1 E + b2 E^2)`` is used, multiplied per isotope by a constant so that
+    the spectrum is continuous at 2 MeV (below) and at 8 MeV (above).  Support
+    ``[0, 10] MeV``.  Scale factors ``HM(E)/VE(E)`` (see :func:`extension_scale_factors`):
+
+    ========  ===========  ===========
+    isotope   at 2 MeV     at 8 MeV
+    ========  ===========  ===========
+    U-235     1.0971       0.7513
+    U-238     0.9962       0.8528
+    Pu-239    1.0625       0.7202
+    Pu-241    1.0338       0.8429
+    ========  ===========  ===========
+
+``"mueller+ve"``
+    The same construction with Mueller 2011 Table VI for all four isotopes.
+``"ve"``
+    Vogel-Engel alone, unscaled, on the whole support ``[0, 10] MeV``.
+``"hm-cut"``
+    Huber-Mueller from 1.8 MeV (the fit is extrapolated by 0.2 MeV below its 2 MeV
+    edge, as some phenomenology papers effectively do) to 8 MeV, **zero below
+    1.8 MeV**, and the same scaled Vogel-Engel tail as ``"hm+ve"`` above 8 MeV.  It
+    therefore differs from ``"hm+ve"`` only below 2 MeV, which isolates the effect of
+    the low-energy region.  Support ``[1.8, 10] MeV``.
+a :class:`TabulatedSpectrum`
+    A user-supplied per-fission spectrum of the fuel mixture (used for every isotope),
+    or a ``dict`` mapping isotope names to model names / :class:`TabulatedSpectrum`.
+
+The exp-polynomial HM fit must never be evaluated outside 2-8 MeV on its own: its
+integral over 0-10 MeV is 24.5 antineutrinos per U-235 fission instead of about 6.
+
+Support: the upper end is 10 MeV for every built-in model (the scaled VE tail above
+8 MeV carries about 1e-3 antineutrinos per fission); the lower end is 0 MeV (the VE
+shape is finite at E = 0; the true spectrum vanishes there by phase space, a
+difference far below the other uncertainties).
+
+With the default Daya Bay fractions the ``"hm+ve"`` mix gives 5.52 antineutrinos per
+fission (``"ve"``: 5.20).  This is below the about 6.0-6.2 obtained with the BESTIOLE
+summation spectra (Perisse et al. 2023, arXiv:2304.14992) because the VE shape is low
+below 2 MeV; pass a :class:`TabulatedSpectrum` to use a summation model.
+
+Flux objects
+------------
+Every flux (:class:`Reactor`, :class:`Site`, :class:`TabulatedFlux`,
+:class:`CallableFlux`) derives from :class:`Flux` and provides ``__call__(E_nu)``
+[cm^-2 s^-1 MeV^-1], ``e_min``/``e_max`` [MeV], ``total()``, ``mean_energy()``,
+``quadrature()`` and ``sample()``.  Energies are in MeV, distances of the public API in
+metres (``distance_m``), powers in GW thermal.  Evaluation is vectorised with numpy;
+numba is not needed here (the cost is a handful of ``exp`` calls per energy).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+import numpy as np
+from scipy.constants import electron_volt as _JOULE_PER_EV
+
+from ._validate import as_array, scalar_or_array
+
+#: Joules per MeV (exact SI value of the elementary charge times 1e6).
+JOULE_PER_MEV = _JOULE_PER_EV * 1e6
+
+#: The four fissile isotopes, canonical names.
+ISOTOPES = ("U235", "U238", "Pu239", "Pu241")
+
+#: Huber 2011 Table III (U-235, Pu-239, Pu-241) + Mueller 2011 Table VI (U-238):
+#: ``S(E) = exp(sum_k a_k E^k)``, k = 0..5, E in MeV, antineutrinos / MeV / fission.
+HUBER_MUELLER_COEFFS = {
+    "U235": (4.367, -4.577, 2.100, -5.294e-1, 6.186e-2, -2.777e-3),
+    "U238": (4.833e-1, 1.927e-1, -1.283e-1, -6.762e-3, 2.233e-3, -1.536e-4),
+    "Pu239": (4.757, -5.392, 2.563, -6.596e-1, 7.820e-2, -3.536e-3),
+    "Pu241": (2.990, -2.882, 1.278, -3.343e-1, 3.905e-2, -1.754e-3),
+}
+
+#: Mueller 2011 Table VI for all four isotopes (same functional form).
+MUELLER_COEFFS = {
+    "U235": (3.217, -3.111, 1.395, -3.690e-1, 4.445e-2, -2.053e-3),
+    "U238": (4.833e-1, 1.927e-1, -1.283e-1, -6.762e-3, 2.233e-3, -1.536e-4),
+    "Pu239": (6.413, -7.432, 3.535, -8.820e-1, 1.025e-1, -4.550e-3),
+    "Pu241": (3.251, -3.204, 1.428, -3.675e-1, 4.254e-2, -1.896e-3),
+}
+
+#: Vogel & Engel 1989 (PRD 39, 3378): ``S(E) = exp(b0 + b1 E + b2 E^2)``.
+VOGEL_ENGEL_COEFFS = {
+    "U235": (0.870, -0.160, -0.0910),
+    "U238": (0.976, -0.162, -0.0790),
+    "Pu239": (0.896, -0.239, -0.0981),
+    "Pu241": (0.793, -0.080, -0.1085),
+}
+
+#: Range of validity of the Huber-Mueller fits, MeV.
+HM_E_MIN_MEV = 2.0
+HM_E_MAX_MEV = 8.0
+#: Lower edge of the ``"hm-cut"`` variant, MeV.
+HM_CUT_E_MIN_MEV = 1.8
+#: Support of the built-in spectra, MeV.
+SPECTRUM_E_MIN_MEV = 0.0
+SPECTRUM_E_MAX_MEV = 10.0
+
+#: Names of the built-in per-fission spectrum models.
+MODELS = ("hm+ve", "ve", "hm-cut", "mueller+ve")
+
+#: Fission fractions (U235, U238, Pu239, Pu241).
+#: ``"daya_bay"``: Daya Bay average, PRD 100, 052004 (2019); ``"juno"``: JUNO / generic PWR.
+FISSION_FRACTIONS = {
+    "daya_bay": {"U235": 0.564, "U238": 0.076, "Pu239": 0.304, "Pu241": 0.056},
+    "juno": {"U235": 0.58, "U238": 0.07, "Pu239": 0.30, "Pu241": 0.05},
+}
+
+#: Energy released per fission in MeV.  ``"ma2013"``: Ma et al., PRC 88, 014605 (2013);
+#: ``"kopeikin2004"``: Kopeikin, Mikaelyan, Sinev, Phys. At. Nucl. 67, 1892 (2004).
+ENERGY_PER_FISSION_MEV = {
+    "ma2013": {"U235": 202.36, "U238": 205.99, "Pu239": 211.12, "Pu241": 214.26},
+    "kopeikin2004": {"U235": 201.92, "U238": 205.52, "Pu239": 209.99, "Pu241": 213.60},
+}
+
+#: Chooz B: thermal power of each core (GW) and distances of the NUCLEUS Very-Near-Site
+#: to the two cores (m); NUCLEUS, EPJC 79, 1018 (2019).
+CHOOZ_CORE_POWER_GW = 4.25
+CHOOZ_VNS_DISTANCES_M = (72.0, 102.0)
+
+_MIN_NODES_PER_PIECE = 4
+_SAMPLING_GRID_POINTS = 8192
+_TOTAL_QUADRATURE_NODES = 512
+_SUM_TOLERANCE = 1e-3
+
+
+# ----------------------------------------------------------------------------------------
+# small helpers
+# ----------------------------------------------------------------------------------------
+
+
+def _isotope_name(name, parameter="isotope"):
+    """Return the canonical isotope name (``"U235"`` ...) for spellings like ``"U-235"`` or ``"235U"``."""
+    if isinstance(name, str):
+        key = re.sub(r"[\s_-]", "", name).lower()
+        match = re.fullmatch(r"([a-z]{1,2})(\d{3})|(\d{3})([a-z]{1,2})", key)
+        if match:
+            symbol = match.group(1) or match.group(4)
+            mass = match.group(2) or match.group(3)
+            candidate = symbol.capitalize() + mass
+            if candidate in ISOTOPES:
+                return candidate
+    raise ValueError(f"{parameter} must name one of {ISOTOPES}, got {name!r}")
+
+
+def _scalar(value, name, *, positive=False, nonnegative=False, finite=True):
+    arr = as_array(value, name, positive=positive, nonnegative=nonnegative, finite=finite)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a scalar, got shape {arr.shape}")
+    return float(arr)
+
+
+def _optional_bound(value, name):
+    return None if value is None else _scalar(value, name, nonnegative=True, finite=False)
+
+
+def _exp_poly(coeffs, E):
+    """``exp(sum_k c_k E^k)`` evaluated with Horner's rule."""
+    acc = np.full_like(E, coeffs[-1])
+    for c in coeffs[-2::-1]:
+        acc = acc * E + c
+    return np.exp(acc)
+
+
+def _log_poly(coeffs, E):
+    acc = 0.0
+    for c in coeffs[::-1]:
+        acc = acc * E + c
+    return acc
+
+
+@lru_cache(maxsize=64)
+def _gauss_legendre(k):
+    return np.polynomial.legendre.leggauss(k)
+
+
+def _pieces(a, b, breakpoints):
+    """Split ``[a, b]`` at the breakpoints lying strictly inside."""
+    inner = sorted({float(x) for x in breakpoints if a < x < b})
+    return list(zip([a] + inner, inner + [b], strict=True))
+
+
+def _piecewise_gauss(a, b, breakpoints, n):
+    """Gauss-Legendre nodes/weights on ``[a, b]`` split at ``breakpoints`` (about n nodes)."""
+    if not b > a:
+        return np.empty(0), np.empty(0)
+    pieces = _pieces(a, b, breakpoints)
+    length = b - a
+    nodes, weights = [], []
+    for lo, hi in pieces:
+        k = max(_MIN_NODES_PER_PIECE, int(round(n * (hi - lo) / length)))
+        x, w = _gauss_legendre(k)
+        half = 0.5 * (hi - lo)
+        nodes.append(lo + half * (x + 1.0))
+        weights.append(half * w)
+    return np.concatenate(nodes), np.concatenate(weights)
+
+
+# ----------------------------------------------------------------------------------------
+# per-fission spectra
+# ----------------------------------------------------------------------------------------
+
+
+class _LogLinearTable:
+    """Log-linear interpolation of a positive table, zero outside ``[x[0], x[-1]]``."""
+
+    def __init__(self, E_MeV, values, e_name, v_name):
+        E = as_array(E_MeV, e_name, nonnegative=True)
+        y = as_array(values, v_name, nonnegative=True)
+        if E.ndim != 1 or E.size < 2:
+            raise ValueError(f"{e_name} must be a 1-d array with at least two energies")
+        if y.shape != E.shape:
+            raise ValueError(f"{v_name} must have the same shape as {e_name}")
+        if np.any(np.diff(E) <= 0):
+            raise ValueError(f"{e_name} must be strictly increasing")
+        self.E = E.copy()
+        self.y = y.copy()
+        with np.errstate(divide="ignore"):
+            self._logy = np.log(y)
+        self.e_min = float(E[0])
+        self.e_max = float(E[-1])
+        self.breakpoints = tuple(float(x) for x in E[1:-1])
+
+    def evaluate(self, E):
+        """Interpolated values at validated energies ``E`` (ndarray)."""
+        out = np.zeros_like(E)
+        inside = (E >= self.e_min) & (E <= self.e_max)
+        if not np.any(inside):
+            return out
+        x = E[inside]
+        j = np.clip(np.searchsorted(self.E, x, side="right") - 1, 0, self.E.size - 2)
+        x0, x1 = self.E[j], self.E[j + 1]
+        t = (x - x0) / (x1 - x0)
+        y0, y1 = self.y[j], self.y[j + 1]
+        both = (y0 > 0) & (y1 > 0)
+        vals = (1.0 - t) * y0 + t * y1  # linear where a node is zero
+        l0, l1 = self._logy[j[both]], self._logy[j[both] + 1]
+        vals[both] = np.exp((1.0 - t[both]) * l0 + t[both] * l1)
+        out[inside] = vals
+        return out
+
+
+class TabulatedSpectrum:
+    """User-supplied per-fission antineutrino spectrum.
+
+    Log-linear interpolation (linear in ``log dN/dE``) between the nodes, exactly zero
+    outside the table.  Pass it as ``model`` to :class:`Reactor` (it then describes the
+    whole fuel mixture) or inside a ``dict`` keyed by isotope.
+
+    Parameters
+    ----------
+    E_MeV : array_like
+        Strictly increasing antineutrino energies, MeV.
+    dN_dE : array_like
+        Antineutrinos per MeV per fission at ``E_MeV`` (>= 0).
+    """
+
+    def __init__(self, E_MeV, dN_dE):
+        self._table = _LogLinearTable(E_MeV, dN_dE, "E_MeV", "dN_dE")
+        self.e_min = self._table.e_min
+        self.e_max = self._table.e_max
+        self.breakpoints = self._table.breakpoints
+
+    def evaluate(self, E):
+        return self._table.evaluate(E)
+
+    def __call__(self, E_nu):
+        """Antineutrinos / MeV / fission at ``E_nu`` (MeV)."""
+        E = as_array(E_nu, "E_nu", nonnegative=True, finite=False)
+        return scalar_or_array(self.evaluate(E))
+
+    def __repr__(self):
+        return f"TabulatedSpectrum({self._table.E.size} nodes, {self.e_min:g}-{self.e_max:g} MeV)"
+
+
+class _ModelSpectrum:
+    """A built-in per-fission spectrum of one isotope (see module docstring)."""
+
+    def __init__(self, isotope, model):
+        ve = VOGEL_ENGEL_COEFFS[isotope]
+        self.isotope, self.model = isotope, model
+        self.scale_low = self.scale_high = None
+        if model == "ve":
+            self.main, self.main_lo, self.main_hi = ve, SPECTRUM_E_MIN_MEV, SPECTRUM_E_MAX_MEV
+            self.e_min, self.e_max = SPECTRUM_E_MIN_MEV, SPECTRUM_E_MAX_MEV
+            self.breakpoints = ()
+            return
+        self.main = MUELLER_COEFFS[isotope] if model == "mueller+ve" else HUBER_MUELLER_COEFFS[isotope]
+        self.main_hi = HM_E_MAX_MEV
+        self.e_max = SPECTRUM_E_MAX_MEV
+        # scale factors computed from the log-polynomials: continuity to rounding error
+        self.scale_high = math.exp(_log_poly(self.main, HM_E_MAX_MEV) - _log_poly(ve, HM_E_MAX_MEV))
+        if model == "hm-cut":
+            self.main_lo = self.e_min = HM_CUT_E_MIN_MEV
+            self.breakpoints = (HM_E_MAX_MEV,)
+        else:
+            self.main_lo, self.e_min = HM_E_MIN_MEV, SPECTRUM_E_MIN_MEV
+            self.scale_low = math.exp(_log_poly(self.main, HM_E_MIN_MEV) - _log_poly(ve, HM_E_MIN_MEV))
+            self.breakpoints = (HM_E_MIN_MEV, HM_E_MAX_MEV)
+
+    def evaluate(self, E):
+        out = np.zeros_like(E)
+        inside = (E >= self.e_min) & (E <= self.e_max)
+        main = inside & (E >= self.main_lo) & (E <= self.main_hi)
+        out[main] = _exp_poly(self.main, E[main])
+        ve = VOGEL_ENGEL_COEFFS[self.isotope]
+        if self.scale_low is not None:
+            below = inside & (E < self.main_lo)
+            out[below] = self.scale_low * _exp_poly(ve, E[below])
+        if self.scale_high is not None:
+            above = inside & (E > self.main_hi)
+            out[above] = self.scale_high * _exp_poly(ve, E[above])
+        return out
+
+
+@lru_cache(maxsize=32)
+def _model_spectrum(isotope, model):
+    return _ModelSpectrum(isotope, model)
+
+
+def _check_model_name(model):
+    if isinstance(model, str) and model.strip().lower() in MODELS:
+        return model.strip().lower()
+    raise ValueError(f"model must be one of {MODELS}, a TabulatedSpectrum or a dict of them, got {model!r}")
+
+
+def _isotope_spectrum(isotope, model):
+    """Resolve ``model`` for one (canonical) isotope into an object with ``evaluate``."""
+    if isinstance(model, TabulatedSpectrum):
+        return model
+    if isinstance(model, dict):
+        per_iso = {_isotope_name(k, "model"): v for k, v in model.items()}
+        if isotope not in per_iso:
+            raise ValueError(f"model dict has no entry for isotope {isotope}")
+        inner = per_iso[isotope]
+        if isinstance(inner, dict):
+            raise ValueError("model dict values must be model names or TabulatedSpectrum objects")
+        return _isotope_spectrum(isotope, inner)
+    return _model_spectrum(isotope, _check_model_name(model))
+
+
+def _spectrum_integral(spec, e_min=None, e_max=None, n=_TOTAL_QUADRATURE_NODES):
+    a = spec.e_min if e_min is None else max(e_min, spec.e_min)
+    b = spec.e_max if e_max is None else min(e_max, spec.e_max)
+    x, w = _piecewise_gauss(a, b, spec.breakpoints, n)
+    return float(np.sum(w * spec.evaluate(x))) if x.size else 0.0
+
+
+def spectrum_per_fission(E_nu, isotope, model="hm+ve"):
+    """Antineutrino spectrum of one fissile isotope.
+
+    Parameters
+    ----------
+    E_nu : array_like
+        Antineutrino energy in MeV (>= 0).
+    isotope : str
+        ``"U235"``, ``"U238"``, ``"Pu239"`` or ``"Pu241"`` (``"U-235"``, ``"235U"`` also accepted).
+    model : str, TabulatedSpectrum or dict
+        ``"hm+ve"`` (default), ``"ve"``, ``"hm-cut"``, ``"mueller+ve"``; see the module docstring.
+
+    Returns
+    -------
+    float or ndarray
+        dN/dE in antineutrinos / MeV / fission; exactly 0 outside the model's support.
+    """
+    iso = _isotope_name(isotope)
+    spec = _isotope_spectrum(iso, model)
+    E = as_array(E_nu, "E_nu", nonnegative=True, finite=False)
+    return scalar_or_array(spec.evaluate(E))
+
+
+def extension_scale_factors(model="hm+ve"):
+    """Per-isotope scale factors applied to the Vogel-Engel extension.
+
+    Parameters
+    ----------
+    model : {"hm+ve", "mueller+ve", "hm-cut"}
+
+    Returns
+    -------
+    dict
+        ``{isotope: (scale_below_2MeV, scale_above_8MeV)}``; ``None`` where the model has no
+        extension (``"hm-cut"`` below 1.8 MeV).
+    """
+    name = _check_model_name(model)
+    if name == "ve":
+        raise ValueError("model 've' is not rescaled; scale factors exist for the HM-based models")
+    return {
+        iso: (_model_spectrum(iso, name).scale_low, _model_spectrum(iso, name).scale_high) for iso in ISOTOPES
+    }
+
+
+# ----------------------------------------------------------------------------------------
+# fission fractions and energies
+# ----------------------------------------------------------------------------------------
+
+
+def _resolve_fractions(fractions):
+    if isinstance(fractions, str):
+        key = fractions.strip().lower()
+        if key not in FISSION_FRACTIONS:
+            raise ValueError(
+                f"fractions must be one of {tuple(FISSION_FRACTIONS)} or a dict, got {fractions!r}"
+            )
+        return dict(FISSION_FRACTIONS[key])
+    if not isinstance(fractions, dict) or not fractions:
+        raise ValueError(f"fractions must be a set name or a non-empty dict, got {fractions!r}")
+    out = dict.fromkeys(ISOTOPES, 0.0)
+    for k, v in fractions.items():
+        out[_isotope_name(k, "fractions")] = _scalar(v, f"fractions[{k!r}]", nonnegative=True)
+    total = sum(out.values())
+    if abs(total - 1.0) > _SUM_TOLERANCE:
+        raise ValueError(f"fractions must sum to 1 within {_SUM_TOLERANCE:g}, got {total:.6g}")
+    return out
+
+
+def _resolve_energies(energies, fractions):
+    if isinstance(energies, str):
+        key = energies.strip().lower()
+        if key not in ENERGY_PER_FISSION_MEV:
+            raise ValueError(
+                f"energies must be one of {tuple(ENERGY_PER_FISSION_MEV)} or a dict, got {energies!r}"
+            )
+        return dict(ENERGY_PER_FISSION_MEV[key])
+    if not isinstance(energies, dict) or not energies:
+        raise ValueError(f"energies must be a set name or a non-empty dict, got {energies!r}")
+    out = {}
+    for k, v in energies.items():
+        out[_isotope_name(k, "energies")] = _scalar(v, f"energies[{k!r}]", positive=True)
+    for iso, f in fractions.items():
+        if f > 0 and iso not in out:
+            raise ValueError(f"energies has no entry for isotope {iso}, which has a non-zero fraction")
+    return out
+
+
+def mean_energy_per_fission(energies="ma2013", fractions="daya_bay"):
+    """Mean thermal energy released per fission ``sum_i f_i E_f,i`` in MeV."""
+    f = _resolve_fractions(fractions)
+    e = _resolve_energies(energies, f)
+    return sum(fi * e[iso] for iso, fi in f.items() if fi > 0)
+
+
+def fissions_per_second(power_GW, energies="ma2013", fractions="daya_bay"):
+    """Fission rate of a core of thermal power ``power_GW`` (GW), in s^-1.
+
+    ``P / sum_i f_i E_f,i`` with the named or user-supplied energy set (MeV per fission)
+    and fission fractions; about 3.03e19 s^-1 per GW for the defaults.
+    """
+    P = _scalar(power_GW, "power_GW", positive=True)
+    return P * 1e9 / (mean_energy_per_fission(energies, fractions) * JOULE_PER_MEV)
+
+
+def antineutrinos_per_fission(model="hm+ve", fractions="daya_bay", e_min=None, e_max=None):
+    """Antineutrinos emitted per fission, ``sum_i f_i int S_i(E) dE``.
+
+    Parameters
+    ----------
+    model : str, TabulatedSpectrum or dict
+        Spectrum model (default ``"hm+ve"``).
+    fractions : str or dict
+        Fission fractions (default ``"daya_bay"``).
+    e_min, e_max : float, optional
+        Restrict the integral to ``[e_min, e_max]`` MeV.
+
+    Returns
+    -------
+    float
+        5.52 for the defaults (5.20 for ``"ve"``).
+    """
+    f = _resolve_fractions(fractions)
+    lo, hi = _optional_bound(e_min, "e_min"), _optional_bound(e_max, "e_max")
+    return sum(
+        fi * _spectrum_integral(_isotope_spectrum(iso, model), lo, hi) for iso, fi in f.items() if fi > 0
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# flux objects
+# ----------------------------------------------------------------------------------------
+
+
+class Flux:
+    """Base class of every flux: dPhi/dE in cm^-2 s^-1 MeV^-1 on the support ``[e_min, e_max]`` MeV.
+
+    Subclasses set ``e_min``, ``e_max``, ``breakpoints`` (energies where the flux or its
+    derivatives jump; used to split quadratures) and implement ``_evaluate(E)`` for a
+    validated float array ``E`` inside the support.
+    """
+
+    e_min: float = 0.0
+    e_max: float = 0.0
+    breakpoints: tuple = ()
+
+    def _evaluate(self, E):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _evaluate_full(self, E):
+        out = np.zeros_like(E)
+        inside = (E >= self.e_min) & (E <= self.e_max)
+        if np.any(inside):
+            out[inside] = self._evaluate(E[inside])
+        return out
+
+    def __call__(self, E_nu):
+        """dPhi/dE at ``E_nu`` (MeV) in cm^-2 s^-1 MeV^-1; exactly 0 outside the support.
+
+        Raises ``ValueError`` for NaN or negative energies.
+        """
+        E = as_array(E_nu, "E_nu", nonnegative=True, finite=False)
+        return scalar_or_array(self._evaluate_full(E))
+
+    def _range(self, e_min, e_max):
+        a = _optional_bound(e_min, "e_min")
+        b = _optional_bound(e_max, "e_max")
+        a = self.e_min if a is None else max(a, self.e_min)
+        b = self.e_max if b is None else min(b, self.e_max)
+        return a, b
+
+    def _all_breakpoints(self):
+        return tuple(self.breakpoints)
+
+    def quadrature(self, n=256, e_min=None, e_max=None):
+        """Nodes and weights to integrate ``int Phi(E) g(E) dE``.
+
+        Gauss-Legendre on the smooth pieces of ``[max(e_min, self.e_min), min(e_max, self.e_max)]``
+        (split at the breakpoints, e.g. 2 and 8 MeV), about ``n`` nodes in total and at least
+        4 per piece.  ``sum(weights * g(E_nodes))`` approximates the integral.
+
+        Returns
+        -------
+        E_nodes : ndarray
+            Energies in MeV (empty if the range is empty).
+        weights : ndarray
+            ``Phi(E_node) * dE`` in cm^-2 s^-1.
+        """
+        k = int(_scalar(n, "n", positive=True))
+        a, b = self._range(e_min, e_max)
+        x, w = _piecewise_gauss(a, b, self._all_breakpoints(), k)
+        if x.size == 0:
+            return x, w
+        return x, w * self._evaluate_full(x)
+
+    def total(self, e_min=None, e_max=None):
+        """Integrated flux in cm^-2 s^-1, optionally restricted to ``[e_min, e_max]`` MeV."""
+        _, w = self.quadrature(_TOTAL_QUADRATURE_NODES, e_min, e_max)
+        return float(np.sum(w))
+
+    def mean_energy(self, e_min=None, e_max=None):
+        """Flux-averaged antineutrino energy in MeV (over ``[e_min, e_max]`` if given)."""
+        x, w = self.quadrature(_TOTAL_QUADRATURE_NODES, e_min, e_max)
+        s = np.sum(w)
+        if not s > 0:
+            raise ValueError("the flux vanishes on the requested [e_min, e_max]")
+        return float(np.sum(w * x) / s)
+
+    def sample(self, n, seed=0, e_min=None, e_max=None):
+        """Draw ``n`` energies (MeV) distributed as the flux.
+
+        Inverse CDF of the piecewise-linear interpolant of the flux on a fine grid (about
+        8192 points, with nodes at every breakpoint); reproducible for a given ``seed``.
+        """
+        size = int(_scalar(n, "n", nonnegative=True))
+        rng = np.random.default_rng(seed)
+        a, b = self._range(e_min, e_max)
+        if not b > a:
+            raise ValueError("e_min/e_max leave no energy range with flux")
+        xl, xr, fl, fr = [], [], [], []
+        for lo, hi in _pieces(a, b, self._all_breakpoints()):
+            m = max(8, int(round(_SAMPLING_GRID_POINTS * (hi - lo) / (b - a))))
+            x = np.linspace(lo, hi, m + 1)
+            xe = x.copy()  # evaluate one-sided at the piece edges (the flux may jump there)
+            xe[0], xe[-1] = np.nextafter(lo, hi), np.nextafter(hi, lo)
+            f = self._evaluate_full(xe)
+            xl.append(x[:-1])
+            xr.append(x[1:])
+            fl.append(f[:-1])
+            fr.append(f[1:])
+        xl, xr, fl, fr = (np.concatenate(v) for v in (xl, xr, fl, fr))
+        h = xr - xl
+        mass = 0.5 * (fl + fr) * h
+        cdf = np.cumsum(mass)
+        if not cdf[-1] > 0:
+            raise ValueError("the flux vanishes on the requested [e_min, e_max]")
+        target = rng.random(size) * cdf[-1]
+        j = np.minimum(np.searchsorted(cdf, target, side="right"), cdf.size - 1)
+        t = target - (cdf[j] - mass[j])  # mass to cover inside cell j
+        slope = (fr[j] - fl[j]) / h[j]
+        disc = np.maximum(fl[j] ** 2 + 2.0 * slope * t, 0.0)
+        denom = fl[j] + np.sqrt(disc)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.where(denom > 0, 2.0 * t / denom, 0.0)
+        return np.clip(xl[j] + d, xl[j], xr[j])
+
+
+class Reactor(Flux):
+    """One reactor core seen as an isotropic point source.
+
+    ``dPhi/dE = P / (4 pi L^2 <E_f>) * sum_i f_i S_i(E)`` with ``P_ee = 1`` (no
+    oscillation: at ``L <= 100 m`` the atmospheric phase is ~0.1 rad).
+
+    Parameters
+    ----------
+    power_GW : float
+        Thermal power in GW (> 0).
+    distance_m : float
+        Core-detector distance in metres (> 0).
+    fractions : str or dict, default ``"daya_bay"``
+        Fission fractions: ``"daya_bay"`` (0.564, 0.076, 0.304, 0.056; PRD 100, 052004),
+        ``"juno"`` (0.58, 0.07, 0.30, 0.05) or ``{isotope: fraction}`` summing to 1 within 1e-3
+        (missing isotopes count as 0; used as given, not renormalised).
+    energies : str or dict, default ``"ma2013"``
+        Energy per fission: ``"ma2013"`` (202.36, 205.99, 211.12, 214.26 MeV; PRC 88, 014605),
+        ``"kopeikin2004"`` (201.92, 205.52, 209.99, 213.60 MeV) or ``{isotope: MeV}``.
+    model : str, TabulatedSpectrum or dict, default ``"hm+ve"``
+        Per-fission spectrum model (module docstring).
+    """
+
+    def __init__(self, power_GW, distance_m, fractions="daya_bay", energies="ma2013", model="hm+ve"):
+        self.power_GW = _scalar(power_GW, "power_GW", positive=True)
+        self.distance_m = _scalar(distance_m, "distance_m", positive=True)
+        self.fractions = _resolve_fractions(fractions)
+        self.energies_MeV = _resolve_energies(energies, self.fractions)
+        self.model = model
+        self._components = [(f, _isotope_spectrum(iso, model)) for iso, f in self.fractions.items() if f > 0]
+        #: Mean energy per fission in MeV.
+        self.mean_energy_per_fission_MeV = sum(
+            f * self.energies_MeV[iso] for iso, f in self.fractions.items() if f > 0
+        )
+        #: Fissions per second.
+        self.fissions_per_second = self.power_GW * 1e9 / (self.mean_energy_per_fission_MeV * JOULE_PER_MEV)
+        distance_cm = self.distance_m * 100.0
+        #: Fissions per second per cm^2 at the detector, P / (<E_f> 4 pi L^2).
+        self.fission_flux_cm2_s = self.fissions_per_second / (4.0 * math.pi * distance_cm**2)
+        self.e_min = min(s.e_min for _, s in self._components)
+        self.e_max = max(s.e_max for _, s in self._components)
+        bps = set()
+        for _, s in self._components:
+            bps.update(s.breakpoints)
+            bps.update((s.e_min, s.e_max))
+        self.breakpoints = tuple(sorted(bps))
+
+    def spectrum_per_fission(self, E_nu):
+        """Fuel-mix spectrum ``sum_i f_i S_i(E)`` in antineutrinos / MeV / fission."""
+        E = as_array(E_nu, "E_nu", nonnegative=True, finite=False)
+        return scalar_or_array(self._mix(E))
+
+    def _mix(self, E):
+        out = np.zeros_like(E)
+        for f, s in self._components:
+            out += f * s.evaluate(E)
+        return out
+
+    def _evaluate(self, E):
+        return self.fission_flux_cm2_s * self._mix(E)
+
+    def antineutrinos_per_fission(self):
+        """Antineutrinos per fission of this core's fuel mix (whole support)."""
+        return sum(f * _spectrum_integral(s) for f, s in self._components)
+
+    def antineutrinos_per_second(self):
+        """Antineutrino emission rate of the core, s^-1."""
+        return self.fissions_per_second * self.antineutrinos_per_fission()
+
+    def __repr__(self):
+        return f"Reactor({self.power_GW:g} GW_th at {self.distance_m:g} m, model={self.model!r})"
+
+
+class Site(Flux):
+    """Sum of several fluxes, typically :class:`Reactor` cores seen from one detector.
+
+    Parameters
+    ----------
+    fluxes : sequence
+        Flux objects (or callables accepted by :func:`as_flux`); at least one.
+    """
+
+    def __init__(self, fluxes):
+        try:
+            items = list(fluxes)
+        except TypeError as exc:
+            raise ValueError("fluxes must be a sequence of flux objects") from exc
+        if not items:
+            raise ValueError("fluxes must contain at least one flux")
+        self.fluxes = [as_flux(f) for f in items]
+        self.e_min = min(f.e_min for f in self.fluxes)
+        self.e_max = max(f.e_max for f in self.fluxes)
+        bps = set()
+        for f in self.fluxes:
+            bps.update(f._all_breakpoints())
+            bps.update((f.e_min, f.e_max))
+        self.breakpoints = tuple(sorted(bps))
+
+    @property
+    def reactors(self):
+        """The component fluxes (alias of ``fluxes``)."""
+        return self.fluxes
+
+    def _evaluate(self, E):
+        out = np.zeros_like(E)
+        for f in self.fluxes:
+            out += f._evaluate_full(E)
+        return out
+
+    def __repr__(self):
+        return f"Site({self.fluxes!r})"
+
+
+class TabulatedFlux(Flux):
+    """Flux given as a table, log-linear interpolation, zero outside the table.
+
+    Parameters
+    ----------
+    E_MeV : array_like
+        Strictly increasing energies, MeV.
+    dPhi_dE : array_like
+        Flux at ``E_MeV`` in cm^-2 s^-1 MeV^-1 (>= 0).
+    """
+
+    def __init__(self, E_MeV, dPhi_dE):
+        self._table = _LogLinearTable(E_MeV, dPhi_dE, "E_MeV", "dPhi_dE")
+        self.e_min = self._table.e_min
+        self.e_max = self._table.e_max
+        self.breakpoints = self._table.breakpoints
+
+    def _evaluate(self, E):
+        return self._table.evaluate(E)
+
+    def __repr__(self):
+        return f"TabulatedFlux({self._table.E.size} nodes, {self.e_min:g}-{self.e_max:g} MeV)"
+
+
+class CallableFlux(Flux):
+    """Wrap a user function ``f(E_MeV) -> cm^-2 s^-1 MeV^-1`` as a flux on ``[e_min, e_max]``.
+
+    ``f`` is called with a float array; if it only accepts scalars it is called element
+    by element.  It must return finite non-negative values.
+    """
+
+    def __init__(self, func, e_min, e_max, breakpoints=()):
+        if not callable(func):
+            raise ValueError(f"func must be callable, got {func!r}")
+        self.func = func
+        self.e_min = _scalar(e_min, "e_min", nonnegative=True)
+        self.e_max = _scalar(e_max, "e_max", nonnegative=True)
+        if not self.e_max > self.e_min:
+            raise ValueError("e_max must be larger than e_min")
+        self.breakpoints = tuple(float(b) for b in as_array(breakpoints, "breakpoints").ravel())
+
+    def _evaluate(self, E):
+        try:
+            out = np.asarray(self.func(E), dtype=np.float64)
+            out = np.broadcast_to(out, E.shape).copy()
+        except (TypeError, ValueError):
+            out = np.array([float(self.func(float(x))) for x in E])
+        if np.any(~np.isfinite(out)) or np.any(out < 0):
+            raise ValueError("the flux function returned NaN, infinite or negative values")
+        return out
+
+    def __repr__(self):
+        return f"CallableFlux({self.func!r}, {self.e_min:g}-{self.e_max:g} MeV)"
+
+
+def as_flux(obj, e_min=None, e_max=None, breakpoints=None):
+    """Return ``obj`` as a :class:`Flux`.
+
+    Parameters
+    ----------
+    obj : Flux or callable
+        A flux object is returned unchanged (unless bounds are given).  A callable
+        ``f(E_MeV)`` returning cm^-2 s^-1 MeV^-1 is wrapped in :class:`CallableFlux`; its
+        support comes from the ``e_min``/``e_max`` keywords or from attributes of the same
+        name on ``obj``.
+    e_min, e_max : float, optional
+        Support in MeV.
+    breakpoints : sequence of float, optional
+        Energies where the function has kinks (improves the quadrature).
+    """
+    if isinstance(obj, Flux) and e_min is None and e_max is None and breakpoints is None:
+        return obj
+    if not callable(obj):
+        raise ValueError(f"obj must be a flux object or a callable, got {obj!r}")
+    lo = e_min if e_min is not None else getattr(obj, "e_min", None)
+    hi = e_max if e_max is not None else getattr(obj, "e_max", None)
+    if lo is None or hi is None:
+        raise ValueError("e_min and e_max must be given (as keywords or attributes of the callable)")
+    if breakpoints is None:
+        breakpoints = getattr(obj, "breakpoints", ())
+    return CallableFlux(obj, lo, hi, breakpoints)
+
+
+def chooz(model="hm+ve", fractions="daya_bay", energies="ma2013", power_GW=CHOOZ_CORE_POWER_GW):
+    """Flux at the NUCLEUS Very-Near-Site of Chooz B.
+
+    Two cores of 4.25 GW_th each at 72 m and 102 m (NUCLEUS, EPJC 79, 1018 (2019)), same
+    fuel model for both.  Total about 1.63e12 cm^-2 s^-1 for the defaults.
+
+    Returns
+    -------
+    Site
+    """
+    return Site([Reactor(power_GW, L, fractions, energies, model) for L in CHOOZ_VNS_DISTANCES_M])

@@ -1,0 +1,869 @@
+"""Radiative upscattering nu A -> (N -> nu gamma) A: photon distributions and an event generator.
+
+Narrow-width factorisation (reference.md S4.1, exact to O(Gamma/m) ~ 1e-18): the 2->3 cross
+section is the production cross section times the branching ratio times the decay
+distribution of a polarised N in its rest frame,
+
+.. math::
+    \\frac{d\\sigma}{dE_R\\,d\\Omega^*} = \\frac{d\\sigma(\\nu A\\to NA)}{dE_R}\\,\\mathrm{BR}\\,
+    \\frac{1 + \\alpha_\\gamma \\vec P\\cdot\\hat n^*}{4\\pi},\\qquad
+    \\alpha_\\gamma = -1\\ (\\text{Dirac}),\\ 0\\ (\\text{Majorana}).
+
+The rest-frame photon energy is ``E* = (m_N^2 - m_d^2) / (2 m_N)`` (``m_d`` = daughter mass,
+0 for a light neutrino) and the lab photon follows from a boost along the N direction.
+Observables are in the lab frame with the beam along +z:
+
+* :func:`photon_spectrum` -- dsigma/dE_gamma (1D quadrature in ln E_R, analytic in cos theta*);
+* :func:`photon_angle` -- dsigma/dcos(theta_gamma) (the azimuthal delta function integrated
+  analytically, the remaining integral over the photon-N opening angle done with a
+  substitution that removes the inverse-square-root edges);
+* :func:`double_differential` -- bin-averaged d^2 sigma / dE_gamma dcos(theta_gamma) on a grid
+  of bin edges (the azimuthal CDF is analytic, so the integrable edge singularities of the
+  point density never enter);
+* :func:`generate` / :func:`iter_events` -- weighted (or unweighted) events with full
+  four-vectors, reproducible with a seed.
+
+For a reactor (antineutrino) beam a Dirac N-bar has polarisation ``-P`` and decays with
+``alpha = +1``: every photon distribution is identical to the neutrino-beam one
+(reference.md 1.3, checked with explicit v-spinors in ``tests/test_amplitudes.py``).
+
+Decay inside a region: with ``L`` (cm) given, each N decays within ``L`` of its production
+point with probability ``1 - exp(-L / lambda_N)``, ``lambda_N = (p_N/m_N) hbar c / Gamma``;
+``L=None`` means every N decays.
+
+Flavour structure: production through ``mu`` (= mu_{e N} for reactor nu_e-bar); decays through
+``decay_moments`` = ``{channel: moment}`` (default ``{"e": mu}``), with optional daughter masses
+(``N -> N' gamma``).  Every channel emits one photon, so the photon rate is the sum over
+channels of ``BR_c`` times the channel's photon distribution, and the total width sets the
+decay probability.
+
+Units: MeV, cm, cm^2; ``mu`` and the moments in Bohr magnetons (convention A).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+from numba import njit
+
+from ._validate import as_array, as_length_or_none, as_nature, scalar_or_array
+from .constants import ALPHA, HBARC_MEV_CM, MEV2_TO_CM2, MU_B_PER_MEV
+from .decay import width as decay_width
+from .nuclear import form_factor_code, target_arrays
+from .primakoff import dsigma_kernel, polarisation_kernel, recoil_range_kernel, threshold_kernel
+
+_ALPHA_GAMMA = {"dirac": -1.0, "majorana": 0.0}
+
+
+# --------------------------------------------------------------------------------------------------
+# input handling
+# --------------------------------------------------------------------------------------------------
+class _Setup:
+    """Validated inputs shared by every observable (internal)."""
+
+    def __init__(self, m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor):
+        self.m = float(as_array(m_N, "m_N", positive=True))
+        self.mu = float(as_array(mu, "mu", nonnegative=True))
+        self.nature = as_nature(nature)
+        self.alpha = _ALPHA_GAMMA[self.nature]
+        self.Z, self.A, self.M, self.w = target_arrays(target)
+        self.ff = form_factor_code(form_factor)
+        if decay_moments is None:
+            decay_moments = {"e": self.mu}
+        if not isinstance(decay_moments, Mapping) or not decay_moments:
+            raise ValueError("decay_moments must be a non-empty mapping {channel: moment in mu_B}")
+        daughter_masses = dict(daughter_masses or {})
+        unknown = set(daughter_masses) - set(decay_moments)
+        if unknown:
+            raise ValueError(f"daughter_masses has channels not in decay_moments: {sorted(unknown)}")
+        widths, a_fac = [], []
+        for key, moment in decay_moments.items():
+            md = float(as_array(daughter_masses.get(key, 0.0), "daughter_masses", nonnegative=True))
+            widths.append(
+                float(decay_width(self.m, float(as_array(moment, "decay_moments")), self.nature, md))
+            )
+            a_fac.append(0.5 * (1.0 - (md / self.m) ** 2) if md < self.m else 0.0)
+        self.channels = tuple(decay_moments)
+        self.gamma_total = float(sum(widths))
+        self.br = np.array([wd / self.gamma_total if self.gamma_total > 0 else 0.0 for wd in widths])
+        self.a = np.array(a_fac)
+        L = as_length_or_none(L)
+        if L is None or np.isinf(L):
+            self.kappa = np.inf
+        else:
+            # P_dec = 1 - exp(-kappa / p_N) with kappa = L m Gamma / (hbar c)  [MeV]
+            self.kappa = float(L) * self.m * self.gamma_total / HBARC_MEV_CM
+        # overall factor turning the kernels' (dimensionless / MeV^-1) sums into cm^2
+        self.pref = ALPHA * (self.mu * MU_B_PER_MEV) ** 2 * MEV2_TO_CM2
+
+    def threshold(self):
+        return float(threshold_kernel(self.m, self.M.max()))
+
+
+def _energy_nodes(E_nu, threshold, n_flux):
+    """Monochromatic energy -> ([E], [1]); a flux object -> its quadrature nodes above threshold."""
+    if hasattr(E_nu, "quadrature"):
+        if threshold >= E_nu.e_max:
+            return np.array([0.0]), np.array([0.0]), True
+        E, w = E_nu.quadrature(n=n_flux, e_min=max(threshold, E_nu.e_min))
+        return np.ascontiguousarray(E, dtype=np.float64), np.ascontiguousarray(w, dtype=np.float64), True
+    E = as_array(E_nu, "E_nu", nonnegative=True)
+    if E.ndim != 0:
+        raise ValueError("E_nu must be a single energy in MeV or a flux object from radcevns.flux")
+    return np.array([float(E)]), np.array([1.0]), False
+
+
+_GL16_X, _GL16_W = np.polynomial.legendre.leggauss(16)
+
+
+# --------------------------------------------------------------------------------------------------
+# kernels
+# --------------------------------------------------------------------------------------------------
+@njit(cache=True)
+def _p_decay(kappa, p_N):
+    if math.isinf(kappa):
+        return 1.0
+    return -math.expm1(-kappa / p_N)
+
+
+@njit(cache=True)
+def _spectrum_kernel(Eg, Es, Ews, m, Z, A, M, wiso, ff, alpha, a_fac, br, kappa, gx, gw, npan, out):
+    """dsigma/dE_gamma / (alpha mu^2) at photon energies Eg, folded over (Es, Ews)."""
+    for g in range(Eg.shape[0]):
+        eg = Eg[g]
+        total = 0.0
+        if eg <= 0.0:
+            out[g] = 0.0
+            continue
+        for k in range(Es.shape[0]):
+            E = Es[k]
+            if Ews[k] == 0.0:
+                continue
+            for j in range(Z.shape[0]):
+                lo, hi = recoil_range_kernel(E, m, M[j])
+                if hi <= 0.0:
+                    continue
+                for c in range(a_fac.shape[0]):
+                    a = a_fac[c]
+                    if a <= 0.0 or br[c] == 0.0:
+                        continue
+                    # photon energy inside the boosted box  <=>  E_N >= Eg/(2a) + a m^2 / (2 Eg)
+                    top = E - (eg / (2.0 * a) + a * m * m / (2.0 * eg))
+                    if top > hi:
+                        top = hi
+                    if top <= lo:
+                        continue
+                    u0 = math.log(lo)
+                    u1 = math.log(top)
+                    acc = 0.0
+                    for pan in range(npan):
+                        v0 = u0 + (u1 - u0) * pan / npan
+                        v1 = u0 + (u1 - u0) * (pan + 1) / npan
+                        half = 0.5 * (v1 - v0)
+                        mid = 0.5 * (v1 + v0)
+                        for i in range(gx.shape[0]):
+                            R = math.exp(mid + half * gx[i])
+                            ds = dsigma_kernel(E, R, m, Z[j], A[j], M[j], ff)
+                            if ds == 0.0:
+                                continue
+                            E_N = E - R
+                            p2 = E_N * E_N - m * m
+                            if p2 <= 0.0:
+                                continue
+                            p_N = math.sqrt(p2)
+                            cs = (eg / a - E_N) / p_N
+                            if cs > 1.0:
+                                cs = 1.0
+                            if cs < -1.0:
+                                cs = -1.0
+                            wgt = 1.0
+                            if alpha != 0.0:
+                                pl, pt = polarisation_kernel(E, R, m, M[j])
+                                wgt = 1.0 + alpha * pl * cs
+                            f = wgt / (2.0 * a * p_N)
+                            acc += gw[i] * half * R * ds * f * _p_decay(kappa, p_N)
+                    total += Ews[k] * wiso[j] * br[c] * acc
+        out[g] = total
+
+
+@njit(cache=True)
+def _n_direction(E, R, m, M):
+    """(cos theta_N, beta, p_N) of N in the lab for recoil R."""
+    E_N = E - R
+    p_N = math.sqrt(max(E_N * E_N - m * m, 0.0))
+    if p_N <= 0.0:
+        return 1.0, 0.0, 0.0
+    # 1 - cos(theta_N) = (2 M R + R^2 - (E - p_N)^2) / (2 E p_N), with E - p_N written without
+    # cancellation: keeps sin(theta_N) accurate for the nearly collinear N of heavy targets
+    e_minus_p = (2.0 * E * R - R * R + m * m) / (E + p_N)
+    one_minus_c = (2.0 * M * R + R * R - e_minus_p * e_minus_p) / (2.0 * E * p_N)
+    c = 1.0 - one_minus_c
+    if c > 1.0:
+        c = 1.0
+    if c < -1.0:
+        c = -1.0
+    return c, p_N / E_N, p_N
+
+
+@njit(cache=True)
+def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, alpha, kappa, gx, gw, px, pw, npan, out):
+    """dsigma/dcos(theta_gamma) / (alpha mu^2) at lab cosines C."""
+    for ic in range(C.shape[0]):
+        c = C[ic]
+        th_g = math.acos(c)
+        total = 0.0
+        for k in range(Es.shape[0]):
+            E = Es[k]
+            if Ews[k] == 0.0:
+                continue
+            for j in range(Z.shape[0]):
+                lo, hi = recoil_range_kernel(E, m, M[j])
+                if hi <= 0.0:
+                    continue
+                u0 = math.log(lo)
+                u1 = math.log(hi)
+                acc = 0.0
+                for pan in range(npan):
+                    v0 = u0 + (u1 - u0) * pan / npan
+                    v1 = u0 + (u1 - u0) * (pan + 1) / npan
+                    half = 0.5 * (v1 - v0)
+                    mid = 0.5 * (v1 + v0)
+                    for i in range(gx.shape[0]):
+                        R = math.exp(mid + half * gx[i])
+                        ds = dsigma_kernel(E, R, m, Z[j], A[j], M[j], ff)
+                        if ds == 0.0:
+                            continue
+                        cN, beta, p_N = _n_direction(E, R, m, M[j])
+                        if p_N <= 0.0:
+                            continue
+                        sN = math.sqrt(max((1.0 - cN) * (1.0 + cN), 0.0))
+                        th_N = math.acos(cN)
+                        xp = math.cos(th_N - th_g)
+                        xm = math.cos(th_N + th_g)
+                        xmid = 0.5 * (xp + xm)
+                        xhalf = 0.5 * (xp - xm)
+                        pl = 0.0
+                        pt = 0.0
+                        if alpha != 0.0:
+                            pl, pt = polarisation_kernel(E, R, m, M[j])
+                        inner = 0.0
+                        for q in range(px.shape[0]):
+                            psi = 0.5 * math.pi * (px[q] + 1.0)
+                            x = xmid + xhalf * math.cos(psi)
+                            jac = (1.0 - beta * beta) / ((1.0 - beta * x) ** 2)
+                            wgt = 1.0
+                            if alpha != 0.0:
+                                cst = (x - beta) / (1.0 - beta * x)
+                                sst = math.sqrt(max(1.0 - cst * cst, 0.0))
+                                sx = math.sqrt(max(1.0 - x * x, 0.0))
+                                den = sN * sx
+                                cphi = 0.0
+                                if den > 0.0:
+                                    cphi = (cN * x - c) / den
+                                    if cphi > 1.0:
+                                        cphi = 1.0
+                                    if cphi < -1.0:
+                                        cphi = -1.0
+                                wgt = 1.0 + alpha * (pl * cst + pt * sst * cphi)
+                            inner += pw[q] * 0.5 * math.pi * jac * wgt
+                        dP = inner / (2.0 * math.pi)
+                        acc += gw[i] * half * R * ds * dP * _p_decay(kappa, p_N)
+                total += Ews[k] * wiso[j] * acc
+        out[ic] = total
+
+
+@njit(cache=True)
+def _phi_cdf(A_, B_, c, one_plus, tilt):
+    """Weighted azimuthal fraction with cos(theta_gamma) <= c, for cos(theta_gamma) = A - B cos(phi).
+
+    Weight ``one_plus + tilt * cos(phi)``, normalised so that the full circle gives ``one_plus``.
+    """
+    if B_ <= 0.0:
+        return one_plus if A_ <= c else 0.0
+    u = (A_ - c) / B_
+    if u <= -1.0:
+        return one_plus
+    if u >= 1.0:
+        return 0.0
+    phic = math.acos(u)
+    return (phic * one_plus + tilt * math.sin(phic)) / math.pi
+
+
+@njit(cache=True)
+def _double_kernel(
+    Ge, Ce, Es, Ews, m, Z, A, M, wiso, ff, alpha, a_fac, br, kappa, gx, gw, tx, tw, npan, step, out
+):
+    """Bin contents (not densities) of sigma / (alpha mu^2) in (E_gamma, cos theta_gamma) bins."""
+    nE = Ge.shape[0] - 1
+    nC = Ce.shape[0] - 1
+    cdf = np.empty(nC + 1)
+    for k in range(Es.shape[0]):
+        E = Es[k]
+        if Ews[k] == 0.0:
+            continue
+        for j in range(Z.shape[0]):
+            lo, hi = recoil_range_kernel(E, m, M[j])
+            if hi <= 0.0:
+                continue
+            u0 = math.log(lo)
+            u1 = math.log(hi)
+            du_max = (u1 - u0) / npan
+            v1 = u0
+            while v1 < u1:
+                # panels in ln E_R no wider than du_max, over which cos(theta_N) moves by at most `step`
+                v0 = v1
+                c0 = _n_direction(E, math.exp(v0), m, M[j])[0]
+                v1 = min(u1, v0 + du_max)
+                for _ in range(40):
+                    if abs(_n_direction(E, math.exp(v1), m, M[j])[0] - c0) <= step:
+                        break
+                    v1 = v0 + 0.5 * (v1 - v0)
+                half = 0.5 * (v1 - v0)
+                mid = 0.5 * (v1 + v0)
+                for i in range(gx.shape[0]):
+                    R = math.exp(mid + half * gx[i])
+                    ds = dsigma_kernel(E, R, m, Z[j], A[j], M[j], ff)
+                    if ds == 0.0:
+                        continue
+                    cN, beta, p_N = _n_direction(E, R, m, M[j])
+                    if p_N <= 0.0:
+                        continue
+                    E_N = E - R
+                    sN = math.sqrt(max((1.0 - cN) * (1.0 + cN), 0.0))
+                    pl = 0.0
+                    pt = 0.0
+                    if alpha != 0.0:
+                        pl, pt = polarisation_kernel(E, R, m, M[j])
+                    base = Ews[k] * wiso[j] * gw[i] * half * R * ds * _p_decay(kappa, p_N)
+                    for ch in range(a_fac.shape[0]):
+                        a = a_fac[ch]
+                        if a <= 0.0 or br[ch] == 0.0:
+                            continue
+                        elo = a * (E_N - p_N)
+                        ehi = a * (E_N + p_N)
+                        for b in range(nE):
+                            g0 = max(Ge[b], elo)
+                            g1 = min(Ge[b + 1], ehi)
+                            if g1 <= g0:
+                                continue
+                            # cos(theta*) interval of this photon-energy bin
+                            t0b = (g0 / a - E_N) / p_N
+                            t1b = (g1 / a - E_N) / p_N
+                            # march through the bin in panels no wider than `step` both in cos(theta*)
+                            # and in the lab photon-N cosine x = (t + beta)/(1 + beta t): the azimuthal
+                            # CDF has kinks in x, and x(t) is steep near t = -1 for fast N
+                            ta = t0b
+                            while ta < t1b:
+                                xa = (ta + beta) / (1.0 + beta * ta)
+                                xb = xa + step
+                                tb = t1b
+                                if xb < 1.0:
+                                    tb = min(tb, (xb - beta) / (1.0 - beta * xb))
+                                tb = min(tb, ta + step)
+                                if tb <= ta:
+                                    tb = t1b
+                                th = 0.5 * (tb - ta)
+                                tm = 0.5 * (tb + ta)
+                                ta = tb
+                                for q in range(tx.shape[0]):
+                                    t = tm + th * tx[q]
+                                    st = math.sqrt(max(1.0 - t * t, 0.0))
+                                    x = (t + beta) / (1.0 + beta * t)
+                                    sx = math.sqrt(max(1.0 - x * x, 0.0))
+                                    A_ = cN * x
+                                    B_ = sN * sx
+                                    one_plus = 1.0 + alpha * pl * t
+                                    tilt = alpha * pt * st
+                                    for e in range(nC + 1):
+                                        cdf[e] = _phi_cdf(A_, B_, Ce[e], one_plus, tilt)
+                                    wq = base * br[ch] * 0.5 * tw[q] * th
+                                    for e in range(nC):
+                                        out[b, e] += wq * (cdf[e + 1] - cdf[e])
+
+
+@njit(cache=True)
+def _generate_kernel(U, E_arr, Ew_arr, iso_idx, ch_idx, m, Z, A, M, ff, alpha, a_fac, kappa, out):
+    """Fill event records from uniform random numbers U[n, 5] (internal).
+
+    out columns: 0 E_nu, 1 E_R, 2-5 p_N, 6-9 p_gamma, 10-13 p_nu_out, 14 cos_theta_gamma,
+    15 cos_theta_star, 16 weight (sigma units / (alpha mu^2), before isotope/branching factors).
+    """
+    for n in range(U.shape[0]):
+        for col in range(out.shape[1]):
+            out[n, col] = 0.0
+        E = E_arr[n]
+        j = iso_idx[n]
+        out[n, 0] = E
+        lo, hi = recoil_range_kernel(E, m, M[j])
+        if hi <= 0.0 or Ew_arr[n] == 0.0:
+            continue
+        u0 = math.log(lo)
+        u1 = math.log(hi)
+        R = math.exp(u0 + (u1 - u0) * U[n, 0])
+        ds = dsigma_kernel(E, R, m, Z[j], A[j], M[j], ff)
+        cN, beta, p_N = _n_direction(E, R, m, M[j])
+        if ds == 0.0 or p_N <= 0.0:
+            continue
+        E_N = E - R
+        sN = math.sqrt(max((1.0 - cN) * (1.0 + cN), 0.0))
+        phiN = 2.0 * math.pi * U[n, 1]
+        cph = math.cos(phiN)
+        sph = math.sin(phiN)
+        kx = sN * cph
+        ky = sN * sph
+        kz = cN
+        # e_theta (away from the beam axis) and e_phi
+        tx_ = cN * cph
+        ty_ = cN * sph
+        tz_ = -sN
+        fx = -sph
+        fy = cph
+        fz = 0.0
+        cst = 2.0 * U[n, 2] - 1.0
+        sst = math.sqrt(max(1.0 - cst * cst, 0.0))
+        phs = 2.0 * math.pi * U[n, 3]
+        wdec = 1.0
+        if alpha != 0.0:
+            pl, pt = polarisation_kernel(E, R, m, M[j])
+            wdec = 1.0 + alpha * (pl * cst + pt * sst * math.cos(phs))
+        a = a_fac[ch_idx[n]]
+        estar = a * m
+        # photon in the N rest frame, components along (k_N, e_theta, e_phi)
+        gl = estar * cst
+        gt1 = estar * sst * math.cos(phs)
+        gt2 = estar * sst * math.sin(phs)
+        gamma = E_N / m
+        gE = gamma * (estar + beta * gl)
+        gL = gamma * (gl + beta * estar)
+        gx_ = gL * kx + gt1 * tx_ + gt2 * fx
+        gy_ = gL * ky + gt1 * ty_ + gt2 * fy
+        gz_ = gL * kz + gt1 * tz_ + gt2 * fz
+        out[n, 1] = R
+        out[n, 2] = E_N
+        out[n, 3] = p_N * kx
+        out[n, 4] = p_N * ky
+        out[n, 5] = p_N * kz
+        out[n, 6] = gE
+        out[n, 7] = gx_
+        out[n, 8] = gy_
+        out[n, 9] = gz_
+        out[n, 10] = E_N - gE
+        out[n, 11] = p_N * kx - gx_
+        out[n, 12] = p_N * ky - gy_
+        out[n, 13] = p_N * kz - gz_
+        out[n, 14] = gz_ / gE if gE > 0.0 else 0.0
+        out[n, 15] = cst
+        out[n, 16] = Ew_arr[n] * ds * R * (u1 - u0) * wdec * _p_decay(kappa, p_N)
+
+
+# --------------------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------------------
+def _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor):
+    return _Setup(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+
+
+def factorised_dsigma(E_nu, E_R, cos_theta_star, phi_star, m_N, target, mu, nature="dirac"):
+    """Narrow-width 2->3 cross section dsigma / (dE_R dOmega*) in cm^2 / MeV / sr (reference.md S4.1).
+
+    ``dsigma(nu A -> N A)/dE_R x BR x (1 + alpha_gamma P . n*) / (4 pi)`` with BR = 1 (one channel),
+    ``n* = (cos theta*, sin theta* cos phi*, sin theta* sin phi*)`` in the basis
+    (N direction, e_theta, e_phi) of the N rest frame reached by a pure boost from the lab.
+
+    Parameters
+    ----------
+    E_nu, E_R : array_like
+        Neutrino and recoil energies in MeV.
+    cos_theta_star, phi_star : array_like
+        Photon direction in the N rest frame (phi* measured from e_theta, which points away from the beam).
+    m_N : float
+        Sterile-neutrino mass in MeV.
+    target : str or Nucleus
+        One isotope.
+    mu : float
+        Production moment in Bohr magnetons.
+    nature : {"dirac", "majorana"}
+    """
+    from . import primakoff
+
+    nature = as_nature(nature)
+    cst = as_array(cos_theta_star, "cos_theta_star")
+    if np.any(np.abs(cst) > 1):
+        raise ValueError("cos_theta_star must lie in [-1, 1]")
+    phs = as_array(phi_star, "phi_star")
+    ds = primakoff.dsigma_dER(E_nu, E_R, m_N, target, mu)
+    pl, pt = primakoff.polarisation(E_nu, E_R, m_N, target)
+    pdotn = np.asarray(pl) * cst + np.asarray(pt) * np.sqrt(1 - cst**2) * np.cos(phs)
+    return scalar_or_array(np.asarray(ds) * (1.0 + _ALPHA_GAMMA[nature] * pdotn) / (4.0 * np.pi))
+
+
+def photon_energy_range(E_nu, E_R, m_N, daughter_mass=0.0):
+    """Lab photon-energy range ``[a (E_N - p_N), a (E_N + p_N)]`` at fixed recoil, ``a = E*/m_N``, in MeV."""
+    E_N = as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True)
+    m = as_array(m_N, "m_N", positive=True)
+    md = as_array(daughter_mass, "daughter_mass", nonnegative=True)
+    a = 0.5 * (1 - (md / m) ** 2)
+    p = np.sqrt(np.maximum(E_N**2 - m**2, 0.0))
+    return scalar_or_array(a * (E_N - p)), scalar_or_array(a * (E_N + p))
+
+
+def photon_spectrum(
+    E_gamma,
+    E_nu,
+    m_N,
+    target,
+    mu,
+    nature="dirac",
+    L=None,
+    decay_moments=None,
+    daughter_masses=None,
+    form_factor="helm",
+    n_flux=96,
+):
+    """Photon energy spectrum dsigma/dE_gamma of nu A -> nu A gamma, in cm^2 / MeV.
+
+    Parameters
+    ----------
+    E_gamma : array_like
+        Lab photon energies in MeV.
+    E_nu : float or flux object
+        A neutrino energy in MeV (monochromatic), or a flux from :mod:`radcevns.flux`; then the
+        result is folded over the flux and is a rate per target unit, in s^-1 MeV^-1.
+    m_N : float
+        Sterile-neutrino mass in MeV.
+    target : str, Nucleus, Element or Compound
+        Per atom for an element, per formula unit for a compound.
+    mu : float
+        Production moment mu_{nu N} in Bohr magnetons (convention A).
+    nature : {"dirac", "majorana"}
+    L : float or None
+        Distance in cm within which N must decay; None: every N decays.
+    decay_moments : mapping, optional
+        ``{channel: moment in mu_B}`` for the decays (default ``{"e": mu}``).
+    daughter_masses : mapping, optional
+        ``{channel: mass in MeV}`` for decays into a massive state (N -> N' gamma).
+    form_factor : {"helm", "klein-nystrand", "none"}
+    n_flux : int
+        Quadrature nodes for the flux folding.
+
+    Returns
+    -------
+    float or ndarray
+        Exactly 0 outside the kinematically allowed photon energies.
+    """
+    Eg = as_array(E_gamma, "E_gamma", nonnegative=True)
+    s = _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+    Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
+    out = np.empty(Eg.size)
+    _spectrum_kernel(
+        np.ascontiguousarray(Eg).ravel(),
+        Es,
+        Ews,
+        s.m,
+        s.Z,
+        s.A,
+        s.M,
+        s.w,
+        s.ff,
+        s.alpha,
+        s.a,
+        s.br,
+        s.kappa,
+        _GL16_X,
+        _GL16_W,
+        3,
+        out,
+    )
+    return scalar_or_array(out.reshape(Eg.shape) * s.pref)
+
+
+def photon_angle(
+    cos_theta,
+    E_nu,
+    m_N,
+    target,
+    mu,
+    nature="dirac",
+    L=None,
+    decay_moments=None,
+    daughter_masses=None,
+    form_factor="helm",
+    n_flux=96,
+    n_psi=48,
+    n_recoil=6,
+):
+    """Photon angular distribution dsigma/dcos(theta_gamma) (angle to the beam), in cm^2.
+
+    Parameters as in :func:`photon_spectrum`; ``cos_theta`` in [-1, 1].  ``n_psi`` sets the
+    Gauss-Legendre order of the integral over the photon-N opening angle (after a substitution
+    that removes its inverse-square-root end points).  With a flux object the result is a rate
+    per target unit in s^-1.
+    """
+    C = as_array(cos_theta, "cos_theta")
+    if np.any(np.abs(C) > 1):
+        raise ValueError("cos_theta must lie in [-1, 1]")
+    s = _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+    Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
+    px, pw = np.polynomial.legendre.leggauss(int(n_psi))
+    out = np.empty(C.size)
+    _angle_kernel(
+        np.ascontiguousarray(C).ravel(),
+        Es,
+        Ews,
+        s.m,
+        s.Z,
+        s.A,
+        s.M,
+        s.w,
+        s.ff,
+        s.alpha,
+        s.kappa,
+        _GL16_X,
+        _GL16_W,
+        px,
+        pw,
+        int(n_recoil),
+        out,
+    )
+    return scalar_or_array(out.reshape(C.shape) * s.pref * float(np.sum(s.br)))
+
+
+def double_differential(
+    E_gamma,
+    cos_theta,
+    E_nu,
+    m_N,
+    target,
+    mu,
+    nature="dirac",
+    L=None,
+    decay_moments=None,
+    daughter_masses=None,
+    form_factor="helm",
+    n_flux=64,
+    n_sub=4,
+    n_recoil=24,
+    step=0.03,
+):
+    """Bin-averaged d^2 sigma / (dE_gamma dcos theta_gamma) on a grid, in cm^2 / MeV.
+
+    The point density has integrable inverse-square-root edges (reference.md S4.4), so this
+    returns averages over bins: for each recoil energy and each photon-energy bin the
+    azimuthal distribution is integrated analytically (its cumulative distribution in
+    cos theta_gamma is closed-form), leaving smooth one-dimensional quadratures.
+
+    Parameters
+    ----------
+    E_gamma : array_like
+        Photon-energy bin edges in MeV (increasing, length nE + 1).
+    cos_theta : array_like
+        Bin edges in cos(theta_gamma) within [-1, 1] (increasing, length nC + 1).
+    E_nu, m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor
+        As in :func:`photon_spectrum`.
+    n_sub : int
+        Gauss-Legendre nodes per integration panel in cos(theta*).
+    n_recoil : int
+        Minimum number of panels in ln E_R (16 Gauss-Legendre nodes each).
+    step : float
+        Largest change of cos(theta_N) across a recoil panel and of cos(theta*) or of the lab
+        photon-N cosine across a photon panel.  The default 0.03 converges a 100 x 100 grid to
+        better than 1 % (tests/test_radiative.py); halve it for more precision.
+
+    Returns
+    -------
+    ndarray, shape (nE, nC)
+        Bin averages; with a flux object, a rate density in s^-1 MeV^-1 per target unit.
+    """
+    Ge = as_array(E_gamma, "E_gamma", nonnegative=True)
+    Ce = as_array(cos_theta, "cos_theta")
+    for name, edges in (("E_gamma", Ge), ("cos_theta", Ce)):
+        if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
+            raise ValueError(f"{name} must be increasing bin edges (at least two)")
+    if np.any(np.abs(Ce) > 1):
+        raise ValueError("cos_theta edges must lie in [-1, 1]")
+    s = _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+    Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
+    tx, tw = np.polynomial.legendre.leggauss(int(n_sub))
+    out = np.zeros((Ge.size - 1, Ce.size - 1))
+    _double_kernel(
+        Ge,
+        Ce,
+        Es,
+        Ews,
+        s.m,
+        s.Z,
+        s.A,
+        s.M,
+        s.w,
+        s.ff,
+        s.alpha,
+        s.a,
+        s.br,
+        s.kappa,
+        _GL16_X,
+        _GL16_W,
+        tx,
+        tw,
+        int(n_recoil),
+        float(step),
+        out,
+    )
+    return out * s.pref / np.diff(Ge)[:, None] / np.diff(Ce)[None, :]
+
+
+EVENT_DTYPE = np.dtype(
+    [
+        ("E_nu", "f8"),
+        ("E_R", "f8"),
+        ("p_N", "f8", (4,)),
+        ("p_gamma", "f8", (4,)),
+        ("p_nu", "f8", (4,)),
+        ("cos_theta_gamma", "f8"),
+        ("cos_theta_star", "f8"),
+        ("isotope", "i4"),
+        ("channel", "i4"),
+        ("weight", "f8"),
+    ]
+)
+"""Event record of :func:`generate`: energies in MeV, four-vectors (E, px, py, pz) in MeV with the
+beam along +z, ``isotope`` indexes ``target.components()``, ``channel`` indexes ``decay_moments``;
+``weight`` in cm^2 (monochromatic) or s^-1 per target unit (flux)."""
+
+
+def iter_events(
+    n,
+    E_nu,
+    m_N,
+    target,
+    mu,
+    nature="dirac",
+    L=None,
+    seed=0,
+    batch_size=1_000_000,
+    decay_moments=None,
+    daughter_masses=None,
+    form_factor="helm",
+):
+    """Yield weighted events in batches (constant memory); see :func:`generate` for the arguments.
+
+    The concatenation of the batches equals ``generate(n, ...)`` with the same seed and batch size.
+    """
+    n = int(n)
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    batch_size = int(batch_size)
+    if batch_size <= 0:
+        raise ValueError("batch_size must be > 0")
+    s = _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+    thr = s.threshold()
+    is_flux = hasattr(E_nu, "sample")
+    if not is_flux:
+        E0 = float(as_array(E_nu, "E_nu", nonnegative=True))
+    else:
+        flux_above = E_nu.total(e_min=max(thr, E_nu.e_min)) if thr < E_nu.e_max else 0.0
+    rng = np.random.default_rng(seed)
+    wsum = float(np.sum(s.w))
+    p_iso = s.w / wsum
+    done = 0
+    while done < n:
+        k = min(batch_size, n - done)
+        U = rng.random((k, 4))
+        iso = rng.choice(len(p_iso), size=k, p=p_iso).astype(np.int64)
+        ch = (
+            rng.choice(len(s.br), size=k, p=s.br / s.br.sum()).astype(np.int64)
+            if s.br.sum() > 0
+            else np.zeros(k, np.int64)
+        )
+        if is_flux:
+            if flux_above > 0:
+                E = np.asarray(
+                    E_nu.sample(k, seed=int(rng.integers(2**31)), e_min=max(thr, E_nu.e_min)),
+                    dtype=np.float64,
+                )
+                Ew = np.full(k, flux_above)
+            else:
+                E, Ew = np.zeros(k), np.zeros(k)
+        else:
+            E, Ew = np.full(k, E0), np.ones(k)
+        raw = np.empty((k, 17))
+        _generate_kernel(U, E, Ew, iso, ch, s.m, s.Z, s.A, s.M, s.ff, s.alpha, s.a, s.kappa, raw)
+        ev = np.zeros(k, dtype=EVENT_DTYPE)
+        ev["E_nu"] = raw[:, 0]
+        ev["E_R"] = raw[:, 1]
+        ev["p_N"] = raw[:, 2:6]
+        ev["p_gamma"] = raw[:, 6:10]
+        ev["p_nu"] = raw[:, 10:14]
+        ev["cos_theta_gamma"] = raw[:, 14]
+        ev["cos_theta_star"] = raw[:, 15]
+        ev["isotope"] = iso
+        ev["channel"] = ch
+        br_total = float(s.br.sum())
+        ev["weight"] = raw[:, 16] * s.pref * wsum * br_total / n
+        done += k
+        yield ev
+
+
+def generate(
+    n,
+    E_nu,
+    m_N,
+    target,
+    mu,
+    nature="dirac",
+    L=None,
+    seed=0,
+    unweight=False,
+    batch_size=1_000_000,
+    decay_moments=None,
+    daughter_masses=None,
+    form_factor="helm",
+):
+    """Generate events of nu A -> (N -> nu gamma) A.
+
+    Sampling: isotope by abundance, ln E_R uniform over the kinematic range, the N azimuth,
+    cos theta* and phi* uniform in the N rest frame; the weight carries
+    dsigma/dlnE_R x (1 + alpha P.n*) x BR x P_decay(L).  The sum of the weights estimates the
+    cross section (cm^2) for a monochromatic ``E_nu``, or the rate per target unit (s^-1) for a
+    flux object (energies then drawn from the flux above threshold).
+
+    Parameters
+    ----------
+    n : int
+        Number of (weighted) events to generate.
+    E_nu : float or flux object
+        Neutrino energy in MeV, or a flux from :mod:`radcevns.flux` (anything with ``sample``,
+        ``total``, ``e_min``, ``e_max``).
+    m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor
+        As in :func:`photon_spectrum`.
+    seed : int
+        Seed of the random generator: same inputs, same events.
+    unweight : bool
+        If True, keep events with probability ``weight / max(weight)`` and give each kept event the
+        weight ``sum(weights) / n_kept`` (a smaller sample of equal-weight events).
+    batch_size : int
+        Events generated per internal batch (see :func:`iter_events` to stream large samples).
+
+    Returns
+    -------
+    numpy structured array of dtype :data:`EVENT_DTYPE`
+    """
+    parts = list(
+        iter_events(
+            n, E_nu, m_N, target, mu, nature, L, seed, batch_size, decay_moments, daughter_masses, form_factor
+        )
+    )
+    ev = np.concatenate(parts) if parts else np.zeros(0, dtype=EVENT_DTYPE)
+    if unweight and ev.size:
+        rng = np.random.default_rng(np.random.SeedSequence([int(seed), 1]))
+        w = ev["weight"]
+        wmax = w.max()
+        if wmax <= 0:
+            return ev[:0]
+        keep = rng.random(ev.size) < w / wmax
+        total = w.sum()
+        ev = ev[keep].copy()
+        if ev.size:
+            ev["weight"] = total / ev.size
+    return ev

@@ -1,0 +1,191 @@
+"""Build the Jupyter Book with warnings as errors and check the HTML it produces.
+
+The build is ``jupyter-book build . --toc book/_toc.yml -W --keep-going --all``: every
+notebook is executed with its default (full-quality) parameters, and any warning, including a
+cell that raises, fails it. Then every chapter page must show the figures its executed
+notebook produced (a figure lost on the way, e.g. through MPLBACKEND, fails here).
+
+Runs after the unit tests and the notebooks (tests/conftest.py). ``RADCEVNS_SKIP_BOOK=1``
+skips it locally; in CI (``CI`` set) that variable is an error. ``RADCEVNS_TOC`` selects
+another table of contents (default ``book/_toc.yml``).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+EXECUTED = BUILD / "jupyter_execute"
+LOG = BUILD / "book_build.log"
+
+pytestmark = pytest.mark.book
+
+_ON_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def toc_path():
+    return Path(os.environ.get("RADCEVNS_TOC", ROOT / "book" / "_toc.yml"))
+
+
+def toc_files(toc):
+    """All page paths (without suffix) listed in a jb-book table of contents."""
+    files = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    files.append(node[key])
+            for value in node.values():
+                if isinstance(value, list | dict):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load(Path(toc).read_text()))
+    return [re.sub(r"\.(md|ipynb)$", "", f) for f in files]
+
+
+def _jupyter_book():
+    exe = Path(sys.executable).parent / "jupyter-book"
+    found = str(exe) if exe.exists() else shutil.which("jupyter-book")
+    assert found, "jupyter-book executable not found next to the Python interpreter or on PATH"
+    return found
+
+
+@pytest.fixture(scope="module")
+def built_book():
+    if os.environ.get("RADCEVNS_SKIP_BOOK"):
+        if _ON_CI:
+            pytest.fail("RADCEVNS_SKIP_BOOK is set in CI; the book build must run there")
+        pytest.skip("RADCEVNS_SKIP_BOOK is set")
+    for stale in (HTML, EXECUTED):
+        shutil.rmtree(stale, ignore_errors=True)
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)
+    cmd = [_jupyter_book(), "build", ".", "--toc", str(toc_path()), "-W", "--keep-going", "--all"]
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600, stdin=subprocess.DEVNULL
+    )
+    BUILD.mkdir(exist_ok=True)
+    LOG.write_text(f"$ {' '.join(cmd)}\n\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def _problems(proc):
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + "\n" + proc.stderr)
+    lines = [ln for ln in text.splitlines() if re.search(r"WARNING:|ERROR:|Traceback|Exception", ln)]
+    return "\n".join(lines[:60]) or "\n".join(text.splitlines()[-40:])
+
+
+def test_book_builds_with_warnings_as_errors(built_book):
+    assert built_book.returncode == 0, (
+        f"jupyter-book build failed (exit {built_book.returncode}); full log in {LOG}:\n{_problems(built_book)}"
+    )
+    assert (HTML / "index.html").exists()
+
+
+def test_no_execution_reports(built_book):
+    reports = sorted((HTML / "reports").glob("*")) if (HTML / "reports").exists() else []
+    details = "\n\n".join(f"{r.name}:\n{r.read_text(errors='replace')[-3000:]}" for r in reports)
+    assert not reports, f"notebook execution tracebacks in {HTML / 'reports'}:\n{details}"
+
+
+def _chapters():
+    return [f for f in toc_files(toc_path()) if f.startswith("notebooks/")]
+
+
+def _image_outputs(nb):
+    """PNG images the executed notebook displays (glue outputs hidden with display=False excluded)."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            if "scrapbook" in out.get("metadata", {}):
+                continue
+            if "image/png" in out.get("data", {}):
+                count += 1
+    return count
+
+
+def _images_from_markdown(nb):
+    """Images the markdown cells add: pasted glued figures and static images."""
+    glued_images = {
+        out["metadata"]["scrapbook"].get("name")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if "scrapbook" in out.get("metadata", {}) and "image/png" in out.get("data", {})
+    }
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = cell.source
+        for key in glued_images:
+            count += len(re.findall(r"\{glue(?::figure|:any)?\}`?\s*" + re.escape(key) + r"\b", text))
+        count += len(re.findall(r"!\[[^\]]*\]\(", text))
+        count += len(re.findall(r"\{(?:figure|image)\}", text))
+        count += len(re.findall(r"<img\b", text, re.IGNORECASE))
+    return count
+
+
+_IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"", re.IGNORECASE)
+
+
+def test_chapter_pages_show_their_figures(built_book):
+    if built_book.returncode != 0:
+        pytest.skip("book build failed (see test_book_builds_with_warnings_as_errors)")
+    chapters = _chapters()
+    assert chapters, f"no notebooks/ chapter in {toc_path()}"
+    for chapter in chapters:
+        page = HTML / f"{chapter}.html"
+        executed = EXECUTED / f"{chapter}.ipynb"
+        assert page.exists(), f"missing page {page}"
+        assert executed.exists(), f"missing executed notebook {executed}"
+        srcs = _IMG.findall(page.read_text())
+        figures = [s for s in srcs if "_images/" in s or s.startswith("data:image")]
+        nb = nbformat.read(executed, as_version=4)
+        outputs = _image_outputs(nb)
+        expected = outputs + _images_from_markdown(nb)
+        assert figures, f"{page.name}: no figure in the HTML page"
+        assert outputs >= 1, f"{executed.name}: the executed notebook displays no PNG figure"
+        assert len(figures) == expected, (
+            f"{page.name}: {len(figures)} images in the HTML, but the executed notebook has {outputs} PNG "
+            f"outputs and its markdown adds {expected - outputs}"
+        )
+
+
+def test_executed_notebooks_have_no_error_outputs(built_book):
+    if built_book.returncode != 0:
+        pytest.skip("book build failed (see test_book_builds_with_warnings_as_errors)")
+    for chapter in _chapters():
+        nb = nbformat.read(EXECUTED / f"{chapter}.ipynb", as_version=4)
+        errors = [
+            out.get("ename")
+            for cell in nb.cells
+            if cell.cell_type == "code"
+            for out in cell.get("outputs", [])
+            if out.get("output_type") == "error"
+        ]
+        assert not errors, f"{chapter}: error outputs {errors}"
+
+
+def test_references_page_lists_the_bibliography(built_book):
+    if built_book.returncode != 0:
+        pytest.skip("book build failed (see test_book_builds_with_warnings_as_errors)")
+    html = (HTML / "book" / "references.html").read_text()
+    assert "2110.02233" in html, "the full bibliography does not show the paper (arXiv:2110.02233)"

@@ -1,0 +1,380 @@
+"""Tests of radcevns.flux against numbers and formulas typed in from ingredients.md (section 1).
+
+Reference values never come from the module: the spectrum coefficients, the published
+integrals, the IBD yields and the hand calculation of the Chooz flux are re-typed here and
+integrated with scipy.integrate.quad.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from radcevns import flux as F
+
+ISOTOPES = ("U235", "U238", "Pu239", "Pu241")
+
+# --- ingredients.md 1.1 / 1.2, typed independently -------------------------------------
+HM = {
+    "U235": (4.367, -4.577, 2.100, -5.294e-1, 6.186e-2, -2.777e-3),
+    "U238": (4.833e-1, 1.927e-1, -1.283e-1, -6.762e-3, 2.233e-3, -1.536e-4),
+    "Pu239": (4.757, -5.392, 2.563, -6.596e-1, 7.820e-2, -3.536e-3),
+    "Pu241": (2.990, -2.882, 1.278, -3.343e-1, 3.905e-2, -1.754e-3),
+}
+VE = {
+    "U235": (0.870, -0.160, -0.0910),
+    "U238": (0.976, -0.162, -0.0790),
+    "Pu239": (0.896, -0.239, -0.0981),
+    "Pu241": (0.793, -0.080, -0.1085),
+}
+HM_2_8 = {"U235": 1.687, "U238": 2.244, "Pu239": 1.262, "Pu241": 1.615}
+HM_18_10 = {"U235": 1.974, "U238": 2.535, "Pu239": 1.501, "Pu241": 1.885}
+VE_2_8 = {"U235": 1.649, "U238": 2.080, "Pu239": 1.235, "Pu241": 1.628}
+VE_0_10 = {"U235": 5.32, "U238": 6.22, "Pu239": 4.73, "Pu241": 5.21}
+IBD_YIELD_2_8 = {"U235": 6.69, "U238": 10.14, "Pu239": 4.37, "Pu241": 6.05}  # 1e-43 cm^2 / fission
+DYB = {"U235": 0.564, "U238": 0.076, "Pu239": 0.304, "Pu241": 0.056}
+MA2013 = {"U235": 202.36, "U238": 205.99, "Pu239": 211.12, "Pu241": 214.26}
+KOPEIKIN = {"U235": 201.92, "U238": 205.52, "Pu239": 209.99, "Pu241": 213.60}
+J_PER_MEV = 1.602176634e-13
+M_E = 0.51099895069
+
+
+def exp_poly(c, E):
+    return math.exp(sum(a * E**k for k, a in enumerate(c)))
+
+
+def ref_spectrum(iso, E, model="hm+ve"):
+    """Independent piecewise implementation of the documented models (scalar E)."""
+    if model == "ve":
+        return exp_poly(VE[iso], E) if 0.0 <= E <= 10.0 else 0.0
+    lo_edge = 1.8 if model == "hm-cut" else 2.0
+    if E < 0 or E > 10.0:
+        return 0.0
+    if lo_edge <= E <= 8.0:
+        return exp_poly(HM[iso], E)
+    if E > 8.0:
+        return exp_poly(HM[iso], 8.0) / exp_poly(VE[iso], 8.0) * exp_poly(VE[iso], E)
+    if model == "hm-cut":
+        return 0.0
+    return exp_poly(HM[iso], 2.0) / exp_poly(VE[iso], 2.0) * exp_poly(VE[iso], E)
+
+
+def ref_per_fission(model, fractions=DYB):
+    out = 0.0
+    for iso, f in fractions.items():
+        pts = [1.8, 2.0, 8.0]
+        out += f * quad(lambda E, iso=iso: ref_spectrum(iso, E, model), 0.0, 10.0, points=pts, limit=200)[0]
+    return out
+
+
+def ibd_sigma(E):
+    Ee = E - 1.2933
+    if Ee <= M_E:
+        return 0.0
+    return 0.0952e-42 * Ee * math.sqrt(Ee**2 - M_E**2)
+
+
+# --- per-fission spectra ---------------------------------------------------------------
+
+
+def test_antineutrinos_per_fission_default_about_six():
+    n = F.antineutrinos_per_fission()
+    print(f"nubar per fission, hm+ve, Daya Bay mix: {n:.4f}")
+    assert 5.5 < n < 6.5
+    assert n == pytest.approx(5.518, abs=1e-3)
+    assert n == pytest.approx(ref_per_fission("hm+ve"), rel=1e-6)
+    assert F.antineutrinos_per_fission("ve") == pytest.approx(ref_per_fission("ve"), rel=1e-6)
+
+
+@pytest.mark.parametrize("iso", ISOTOPES)
+def test_spectrum_matches_independent_piecewise_formula(iso):
+    E = np.array([0.0, 0.3, 1.0, 1.79, 1.8, 1.95, 2.0, 3.3, 5.0, 7.99, 8.0, 8.5, 9.9, 10.0, 10.01, 20.0])
+    for model in ("hm+ve", "ve", "hm-cut"):
+        got = F.spectrum_per_fission(E, iso, model)
+        want = np.array([ref_spectrum(iso, e, model) for e in E])
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=0.0)
+
+
+@pytest.mark.parametrize("iso", ISOTOPES)
+@pytest.mark.parametrize("model", ["hm+ve", "mueller+ve"])
+def test_continuity_at_2_and_8_MeV(iso, model):
+    for edge in (2.0, 8.0):
+        left = F.spectrum_per_fission(np.nextafter(edge, 0.0), iso, model)
+        right = F.spectrum_per_fission(np.nextafter(edge, 10.0), iso, model)
+        assert abs(left / right - 1.0) < 1e-12
+    # hm-cut keeps the continuous tail at 8 MeV and jumps to zero below 1.8 MeV
+    left = F.spectrum_per_fission(np.nextafter(8.0, 0.0), iso, "hm-cut")
+    right = F.spectrum_per_fission(np.nextafter(8.0, 10.0), iso, "hm-cut")
+    assert abs(left / right - 1.0) < 1e-12
+    assert F.spectrum_per_fission(np.nextafter(1.8, 0.0), iso, "hm-cut") == 0.0
+
+
+def test_scale_factors_are_ratios_at_the_edges():
+    sf = F.extension_scale_factors("hm+ve")
+    for iso in ISOTOPES:
+        low, high = sf[iso]
+        assert low == pytest.approx(exp_poly(HM[iso], 2.0) / exp_poly(VE[iso], 2.0), rel=1e-12)
+        assert high == pytest.approx(exp_poly(HM[iso], 8.0) / exp_poly(VE[iso], 8.0), rel=1e-12)
+    # values quoted in the module docstring
+    assert sf["U235"][0] == pytest.approx(1.0971, abs=1e-4)
+    assert sf["Pu239"][1] == pytest.approx(0.7202, abs=1e-4)
+    assert F.extension_scale_factors("hm-cut")["U235"][0] is None
+
+
+@pytest.mark.parametrize("iso", ISOTOPES)
+def test_hm_and_ve_integrals_2_to_8_MeV_match_table(iso):
+    hm = quad(lambda E: F.spectrum_per_fission(E, iso, "hm+ve"), 2.0, 8.0)[0]
+    ve = quad(lambda E: F.spectrum_per_fission(E, iso, "ve"), 2.0, 8.0)[0]
+    assert hm == pytest.approx(HM_2_8[iso], rel=5e-3)
+    assert ve == pytest.approx(VE_2_8[iso], rel=5e-3)
+    # the module's own quadrature agrees
+    assert F.antineutrinos_per_fission("hm+ve", {iso: 1.0}, e_min=2.0, e_max=8.0) == pytest.approx(
+        hm, rel=1e-9
+    )
+    # hm-cut (HM from 1.8 MeV, tiny VE tail above 8) ~ the table's HM 1.8-10 integral
+    assert F.antineutrinos_per_fission("hm-cut", {iso: 1.0}) == pytest.approx(HM_18_10[iso], rel=5e-3)
+    assert F.antineutrinos_per_fission("ve", {iso: 1.0}) == pytest.approx(VE_0_10[iso], abs=6e-3)
+
+
+HM_EXTRAPOLATED_0_10 = {"U235": 24.5, "U238": 5.54, "Pu239": 29.1, "Pu241": 11.3}
+
+
+@pytest.mark.parametrize("iso", ISOTOPES)
+def test_no_extrapolation_of_the_hm_polynomial(iso):
+    # the HM fit extrapolated to 0-10 MeV gives the table's (wrong) totals; ours stays 4-7
+    extrapolated = quad(lambda E: exp_poly(HM[iso], E), 0.0, 10.0)[0]
+    assert extrapolated == pytest.approx(HM_EXTRAPOLATED_0_10[iso], rel=1e-2)
+    total = F.antineutrinos_per_fission("hm+ve", {iso: 1.0})
+    assert 4.0 < total < 7.0
+    assert abs(total - extrapolated) > 0.5
+    assert F.spectrum_per_fission(1.0, iso) == pytest.approx(ref_spectrum(iso, 1.0), rel=1e-12)
+    assert F.spectrum_per_fission(1.0, iso) != pytest.approx(exp_poly(HM[iso], 1.0), rel=1e-3)
+
+
+@pytest.mark.parametrize("iso", ISOTOPES)
+def test_ibd_yields_2_to_8_MeV(iso):
+    y = quad(lambda E: ibd_sigma(E) * F.spectrum_per_fission(E, iso), 2.0, 8.0)[0] / 1e-43
+    assert y == pytest.approx(IBD_YIELD_2_8[iso], rel=1e-2)
+    # same with the flux quadrature of a one-isotope reactor (threshold handled by e_min)
+    r = F.Reactor(1.0, 10.0, fractions={iso: 1.0})
+    x, w = r.quadrature(64, e_min=2.0, e_max=8.0)
+    y2 = np.sum(w * np.array([ibd_sigma(e) for e in x])) / r.fission_flux_cm2_s / 1e-43
+    assert y2 == pytest.approx(y, rel=1e-7)
+
+
+def test_tabulated_spectrum_log_linear_and_zero_outside():
+    E = np.linspace(1.0, 9.0, 17)
+    tab = F.TabulatedSpectrum(E, 3.0 * np.exp(-0.7 * E))
+    mid = 0.5 * (E[1:] + E[:-1])
+    np.testing.assert_allclose(tab(mid), 3.0 * np.exp(-0.7 * mid), rtol=1e-12)
+    assert tab(0.999) == 0.0 and tab(9.001) == 0.0
+    # a tabulated VE U-235 spectrum reproduces the built-in "ve" reactor
+    grid = np.linspace(0.0, 10.0, 401)
+    vt = F.TabulatedSpectrum(grid, [exp_poly(VE["U235"], e) for e in grid])
+    r_tab = F.Reactor(1.0, 50.0, model=vt)
+    r_ve = F.Reactor(
+        1.0, 50.0, fractions={"U235": 1.0}, model="ve", energies={"U235": r_tab.mean_energy_per_fission_MeV}
+    )
+    assert r_tab.total() == pytest.approx(r_ve.total(), rel=1e-5)
+    # dict model: per-isotope tables
+    r_dict = F.Reactor(1.0, 50.0, fractions={"U235": 1.0}, model={"U-235": vt})
+    assert r_dict.total() == pytest.approx(
+        r_tab.total() * r_tab.mean_energy_per_fission_MeV / 202.36, rel=1e-12
+    )
+
+
+# --- fission rate, reactors and the Chooz site -----------------------------------------
+
+
+def test_fissions_per_second_hand_calculation():
+    ef = sum(DYB[i] * MA2013[i] for i in ISOTOPES)
+    assert F.fissions_per_second(1.0) == pytest.approx(1e9 / (ef * J_PER_MEV), rel=1e-12)
+    ek = sum(DYB[i] * KOPEIKIN[i] for i in ISOTOPES)
+    assert ek == pytest.approx(205.30, abs=0.01)  # ingredients.md 1.3
+    assert F.fissions_per_second(2.0, "kopeikin2004") == pytest.approx(2e9 / (ek * J_PER_MEV), rel=1e-12)
+    assert F.fissions_per_second(1.0, "kopeikin2004") == pytest.approx(3.040e19, rel=1e-3)  # ingredients 1.4
+
+
+def test_inverse_square_scaling_and_power():
+    E = np.linspace(0.1, 9.9, 23)
+    near, far = F.Reactor(3.0, 10.0), F.Reactor(3.0, 30.0)
+    np.testing.assert_allclose(near(E) / far(E), 9.0, rtol=1e-13)
+    assert near.total() / far.total() == pytest.approx(9.0, rel=1e-13)
+    np.testing.assert_allclose(F.Reactor(6.0, 10.0)(E), 2.0 * near(E), rtol=1e-13)
+
+
+def test_site_is_sum_of_reactors():
+    a = F.Reactor(4.25, 72.0)
+    b = F.Reactor(2.0, 150.0, fractions="juno", energies="kopeikin2004", model="hm-cut")
+    site = F.Site([a, b])
+    E = np.array([0.5, 1.0, 1.9, 2.0, 4.0, 8.0, 9.0])
+    np.testing.assert_allclose(site(E), a(E) + b(E), rtol=1e-14)
+    assert site.total() == pytest.approx(a.total() + b.total(), rel=1e-10)
+    assert site.e_min == 0.0 and site.e_max == 10.0
+    assert 1.8 in site.breakpoints
+
+
+@pytest.mark.parametrize("model", ["hm+ve", "ve", "mueller+ve"])
+def test_chooz_vns_total_flux(model):
+    site = F.chooz(model=model)
+    total = site.total()
+    print(f"Chooz VNS total flux, {model}: {total:.4e} cm^-2 s^-1")
+    # hand calculation: P / (<E_f> 4 pi L^2) * N_nubar, constants typed from ingredients.md
+    ef = sum(DYB[i] * MA2013[i] for i in ISOTOPES)
+    fiss = 4.25e9 / (ef * J_PER_MEV)
+    geom = 1.0 / (4 * math.pi * 7200.0**2) + 1.0 / (4 * math.pi * 10200.0**2)
+    if model == "mueller+ve":
+        n_nubar = F.antineutrinos_per_fission(model)  # no independent copy of Mueller's U235/Pu tables here
+    else:
+        n_nubar = ref_per_fission(model)
+    assert total == pytest.approx(fiss * geom * n_nubar, rel=1e-6)
+    # ingredients.md 1.4: 1.78e12 for 6.0 nubar/fission and <E_f> = 205.3 MeV; rescale to ours
+    assert total == pytest.approx(1.78e12 * (n_nubar / 6.0) * (205.30 / ef), rel=1e-2)
+    # The brief's window 1.7-2.0e12 assumes ~6 nubar/fission; the Vogel-Engel extension gives
+    # 5.2-5.5 (it is low below 2 MeV compared with summation spectra), hence 1.5-1.7e12.
+    assert 1.5e12 < total < 2.0e12
+
+
+def test_hm_cut_flux_and_support():
+    site = F.chooz(model="hm-cut")
+    assert site.e_min == 1.8 and site.e_max == 10.0
+    assert site(1.79) == 0.0
+    assert site.total() == pytest.approx(
+        F.chooz().total(e_min=2.0) + F.chooz(model="hm-cut").total(e_max=2.0)
+    )
+    print(f"Chooz VNS total flux, hm-cut: {site.total():.4e} cm^-2 s^-1")
+
+
+def test_zero_outside_support_and_scalar_output():
+    r = F.Reactor(1.0, 10.0)
+    assert r(10.0) > 0.0
+    assert r(np.nextafter(10.0, 11.0)) == 0.0
+    assert r(np.inf) == 0.0
+    assert isinstance(r(3.0), float)
+    assert r(np.ones((2, 3))).shape == (2, 3)
+
+
+# --- quadrature and sampling -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["hm+ve", "hm-cut", "ve"])
+def test_quadrature_reproduces_total_and_mean(model):
+    site = F.chooz(model=model)
+    x, w = site.quadrature()
+    assert np.sum(w) == pytest.approx(site.total(), rel=1e-10)
+    assert np.sum(w * x) == pytest.approx(site.mean_energy() * site.total(), rel=1e-10)
+    # against an adaptive integral of the flux itself, from a threshold
+    g = lambda E: E**2 * np.exp(-0.3 * E)
+    ref = quad(lambda E: site(E) * g(E), 1.5, 10.0, points=[1.8, 2.0, 8.0], limit=200)[0]
+    x, w = site.quadrature(n=64, e_min=1.5)
+    assert x.min() >= 1.5
+    assert np.sum(w * g(x)) == pytest.approx(ref, rel=1e-8)
+    # empty range
+    x, w = site.quadrature(e_min=11.0)
+    assert x.size == 0 and site.total(e_min=11.0) == 0.0
+
+
+def test_sample_shape_and_reproducibility():
+    site = F.chooz()
+    n = 200_000
+    s = site.sample(n, seed=7)
+    assert s.shape == (n,)
+    np.testing.assert_array_equal(s, site.sample(n, seed=7))
+    assert not np.array_equal(s, site.sample(n, seed=8))
+    assert s.min() >= 0.0 and s.max() <= 10.0
+    edges = np.concatenate([np.linspace(0.0, 8.0, 33), [10.0]])
+    counts, _ = np.histogram(s, edges)
+    expected = (
+        np.array([site.total(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)])
+        / site.total()
+        * n
+    )
+    chi2 = np.sum((counts - expected) ** 2 / expected)
+    assert chi2 / (len(counts) - 1) < 2.0
+    thr = site.sample(20_000, seed=1, e_min=3.0)
+    assert thr.min() >= 3.0
+    assert thr.mean() == pytest.approx(site.mean_energy(e_min=3.0), rel=1e-2)
+
+
+def test_sample_respects_jump_at_1p8_MeV():
+    s = F.chooz(model="hm-cut").sample(50_000, seed=3)
+    assert s.min() >= 1.8
+
+
+# --- generic fluxes ------------------------------------------------------------------------
+
+
+def test_as_flux_and_tabulated_flux():
+    f = F.as_flux(lambda E: 2.0 * np.exp(-E), e_min=0.0, e_max=5.0)
+    assert f.total() == pytest.approx(2.0 * (1 - math.exp(-5.0)), rel=1e-12)
+    assert f.mean_energy() == pytest.approx((1 - 6 * math.exp(-5.0)) / (1 - math.exp(-5.0)), rel=1e-12)
+    assert f(5.5) == 0.0
+    assert F.as_flux(f) is f
+
+    class Scalar:
+        e_min, e_max = 1.0, 3.0
+
+        def __call__(self, E):
+            return 1.0 if E < 2.0 else 0.5
+
+    g = F.as_flux(Scalar(), breakpoints=[2.0])
+    assert g.total() == pytest.approx(1.5, rel=1e-12)
+    with pytest.raises(ValueError, match="e_min"):
+        F.as_flux(lambda E: E)
+    with pytest.raises(ValueError, match="obj"):
+        F.as_flux(3.0)
+
+    E = np.linspace(0.5, 6.0, 12)
+    t = F.TabulatedFlux(E, 1e10 * np.exp(-0.5 * E))
+    exact = 1e10 * (math.exp(-0.25) - math.exp(-3.0)) / 0.5
+    assert t.total() == pytest.approx(exact, rel=1e-10)
+    assert F.Site([t, f]).total() == pytest.approx(t.total() + f.total(), rel=1e-12)
+    assert t.sample(1000, seed=2).max() <= 6.0
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"power_GW": -1.0, "distance_m": 10.0}, "power_GW"),
+        ({"power_GW": 1.0, "distance_m": -10.0}, "distance_m"),
+        ({"power_GW": 1.0, "distance_m": 0.0}, "distance_m"),
+        ({"power_GW": 1.0, "distance_m": 10.0, "model": "huber"}, "model"),
+        ({"power_GW": 1.0, "distance_m": 10.0, "fractions": "pwr"}, "fractions"),
+        ({"power_GW": 1.0, "distance_m": 10.0, "fractions": {"U235": 0.5, "U238": 0.4}}, "fractions"),
+        ({"power_GW": 1.0, "distance_m": 10.0, "fractions": {"U233": 1.0}}, "fractions"),
+        ({"power_GW": 1.0, "distance_m": 10.0, "energies": "ma2014"}, "energies"),
+        (
+            {"power_GW": 1.0, "distance_m": 10.0, "fractions": {"U235": 1.0}, "energies": {"U238": 200.0}},
+            "energies",
+        ),
+    ],
+)
+def test_bad_reactor_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        F.Reactor(**kwargs)
+
+
+def test_bad_energies_and_isotopes():
+    r = F.Reactor(1.0, 10.0)
+    with pytest.raises(ValueError, match="E_nu"):
+        r(np.array([1.0, np.nan]))
+    with pytest.raises(ValueError, match="E_nu"):
+        r(-1.0)
+    with pytest.raises(ValueError, match="isotope"):
+        F.spectrum_per_fission(3.0, "Th232")
+    with pytest.raises(ValueError, match="model"):
+        F.spectrum_per_fission(3.0, "U235", model="bestiole")
+    with pytest.raises(ValueError, match="E_MeV"):
+        F.TabulatedSpectrum([1.0, 0.5], [1.0, 1.0])
+    with pytest.raises(ValueError, match="dN_dE"):
+        F.TabulatedSpectrum([1.0, 2.0], [1.0, -1.0])
+    with pytest.raises(ValueError, match="power_GW"):
+        F.fissions_per_second(-2.0)
+    with pytest.raises(ValueError, match="fluxes"):
+        F.Site([])
+    with pytest.raises(ValueError, match="e_min"):
+        r.total(e_min=np.nan)
