@@ -63,8 +63,22 @@ _ALPHA_GAMMA = {"dirac": -1.0, "majorana": 0.0}
 class _Setup:
     """Validated inputs shared by every observable (internal)."""
 
-    def __init__(self, m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor):
+    def __init__(
+        self,
+        m_N,
+        target,
+        mu,
+        nature,
+        L,
+        decay_moments,
+        daughter_masses,
+        form_factor,
+        recoil_threshold=0.0,
+        recoil_resolution=0.0,
+    ):
         self.m = float(as_array(m_N, "m_N", positive=True))
+        self.rthr = float(as_array(recoil_threshold, "recoil_threshold", nonnegative=True))
+        self.rsig = float(as_array(recoil_resolution, "recoil_resolution", nonnegative=True))
         self.mu = float(as_array(mu, "mu", nonnegative=True))
         self.nature = as_nature(nature)
         self.alpha = _ALPHA_GAMMA[self.nature]
@@ -129,7 +143,35 @@ def _p_decay(kappa, p_N):
 
 
 @njit(cache=True)
-def _spectrum_kernel(Eg, Es, Ews, m, Z, A, M, wiso, ff, alpha, a_fac, br, kappa, gx, gw, npan, out):
+def _recoil_window(E, m, M, rthr, rsig):
+    """Kinematic recoil range cut by the recoil threshold: sharp (rsig = 0) or smeared (6 sigma below)."""
+    lo, hi = recoil_range_kernel(E, m, M)
+    if hi <= 0.0:
+        return 0.0, 0.0
+    cut = rthr - 6.0 * rsig if rsig > 0.0 else rthr
+    if cut > lo:
+        lo = cut
+    if lo >= hi:
+        return 0.0, 0.0
+    return lo, hi
+
+
+@njit(cache=True)
+def _dsigma_eff(E, R, m, Z, A, M, ff, rthr, rsig):
+    """dsigma/dE_R kernel times the recoil detection efficiency (step, or Gaussian-smeared step)."""
+    if rsig > 0.0:
+        eff = 0.5 * math.erfc((rthr - R) / (math.sqrt(2.0) * rsig))
+    else:
+        eff = 1.0 if R >= rthr else 0.0
+    if eff == 0.0:
+        return 0.0
+    return eff * dsigma_kernel(E, R, m, Z, A, M, ff)
+
+
+@njit(cache=True)
+def _spectrum_kernel(
+    Eg, Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, alpha, a_fac, br, kappa, gx, gw, npan, out
+):
     """dsigma/dE_gamma / (alpha mu^2) at photon energies Eg, folded over (Es, Ews)."""
     for g in range(Eg.shape[0]):
         eg = Eg[g]
@@ -142,7 +184,7 @@ def _spectrum_kernel(Eg, Es, Ews, m, Z, A, M, wiso, ff, alpha, a_fac, br, kappa,
             if Ews[k] == 0.0:
                 continue
             for j in range(Z.shape[0]):
-                lo, hi = recoil_range_kernel(E, m, M[j])
+                lo, hi = _recoil_window(E, m, M[j], rthr, rsig)
                 if hi <= 0.0:
                     continue
                 for c in range(a_fac.shape[0]):
@@ -165,7 +207,7 @@ def _spectrum_kernel(Eg, Es, Ews, m, Z, A, M, wiso, ff, alpha, a_fac, br, kappa,
                         mid = 0.5 * (v1 + v0)
                         for i in range(gx.shape[0]):
                             R = math.exp(mid + half * gx[i])
-                            ds = dsigma_kernel(E, R, m, Z[j], A[j], M[j], ff)
+                            ds = _dsigma_eff(E, R, m, Z[j], A[j], M[j], ff, rthr, rsig)
                             if ds == 0.0:
                                 continue
                             E_N = E - R
@@ -208,7 +250,7 @@ def _n_direction(E, R, m, M):
 
 
 @njit(cache=True)
-def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, alpha, kappa, gx, gw, px, pw, npan, out):
+def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, alpha, kappa, gx, gw, px, pw, npan, out):
     """dsigma/dcos(theta_gamma) / (alpha mu^2) at lab cosines C."""
     for ic in range(C.shape[0]):
         c = C[ic]
@@ -219,7 +261,7 @@ def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, alpha, kappa, gx, gw, px, pw
             if Ews[k] == 0.0:
                 continue
             for j in range(Z.shape[0]):
-                lo, hi = recoil_range_kernel(E, m, M[j])
+                lo, hi = _recoil_window(E, m, M[j], rthr, rsig)
                 if hi <= 0.0:
                     continue
                 u0 = math.log(lo)
@@ -232,7 +274,7 @@ def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, alpha, kappa, gx, gw, px, pw
                     mid = 0.5 * (v1 + v0)
                     for i in range(gx.shape[0]):
                         R = math.exp(mid + half * gx[i])
-                        ds = dsigma_kernel(E, R, m, Z[j], A[j], M[j], ff)
+                        ds = _dsigma_eff(E, R, m, Z[j], A[j], M[j], ff, rthr, rsig)
                         if ds == 0.0:
                             continue
                         cN, beta, p_N = _n_direction(E, R, m, M[j])
@@ -293,7 +335,29 @@ def _phi_cdf(A_, B_, c, one_plus, tilt):
 
 @njit(cache=True)
 def _double_kernel(
-    Ge, Ce, Es, Ews, m, Z, A, M, wiso, ff, alpha, a_fac, br, kappa, gx, gw, tx, tw, npan, step, out
+    Ge,
+    Ce,
+    Es,
+    Ews,
+    m,
+    Z,
+    A,
+    M,
+    wiso,
+    ff,
+    rthr,
+    rsig,
+    alpha,
+    a_fac,
+    br,
+    kappa,
+    gx,
+    gw,
+    tx,
+    tw,
+    npan,
+    step,
+    out,
 ):
     """Bin contents (not densities) of sigma / (alpha mu^2) in (E_gamma, cos theta_gamma) bins."""
     nE = Ge.shape[0] - 1
@@ -304,7 +368,7 @@ def _double_kernel(
         if Ews[k] == 0.0:
             continue
         for j in range(Z.shape[0]):
-            lo, hi = recoil_range_kernel(E, m, M[j])
+            lo, hi = _recoil_window(E, m, M[j], rthr, rsig)
             if hi <= 0.0:
                 continue
             u0 = math.log(lo)
@@ -324,7 +388,7 @@ def _double_kernel(
                 mid = 0.5 * (v1 + v0)
                 for i in range(gx.shape[0]):
                     R = math.exp(mid + half * gx[i])
-                    ds = dsigma_kernel(E, R, m, Z[j], A[j], M[j], ff)
+                    ds = _dsigma_eff(E, R, m, Z[j], A[j], M[j], ff, rthr, rsig)
                     if ds == 0.0:
                         continue
                     cN, beta, p_N = _n_direction(E, R, m, M[j])
@@ -384,7 +448,7 @@ def _double_kernel(
 
 
 @njit(cache=True)
-def _generate_kernel(U, E_arr, Ew_arr, iso_idx, ch_idx, m, Z, A, M, ff, alpha, a_fac, kappa, out):
+def _generate_kernel(U, E_arr, Ew_arr, iso_idx, ch_idx, m, Z, A, M, ff, rthr, rsig, alpha, a_fac, kappa, out):
     """Fill event records from uniform random numbers U[n, 5] (internal).
 
     out columns: 0 E_nu, 1 E_R, 2-5 p_N, 6-9 p_gamma, 10-13 p_nu_out, 14 cos_theta_gamma,
@@ -396,13 +460,13 @@ def _generate_kernel(U, E_arr, Ew_arr, iso_idx, ch_idx, m, Z, A, M, ff, alpha, a
         E = E_arr[n]
         j = iso_idx[n]
         out[n, 0] = E
-        lo, hi = recoil_range_kernel(E, m, M[j])
+        lo, hi = _recoil_window(E, m, M[j], rthr, rsig)
         if hi <= 0.0 or Ew_arr[n] == 0.0:
             continue
         u0 = math.log(lo)
         u1 = math.log(hi)
         R = math.exp(u0 + (u1 - u0) * U[n, 0])
-        ds = dsigma_kernel(E, R, m, Z[j], A[j], M[j], ff)
+        ds = _dsigma_eff(E, R, m, Z[j], A[j], M[j], ff, rthr, rsig)
         cN, beta, p_N = _n_direction(E, R, m, M[j])
         if ds == 0.0 or p_N <= 0.0:
             continue
@@ -461,8 +525,8 @@ def _generate_kernel(U, E_arr, Ew_arr, iso_idx, ch_idx, m, Z, A, M, ff, alpha, a
 # --------------------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------------------
-def _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor):
-    return _Setup(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+def _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor, rthr=0.0, rsig=0.0):
+    return _Setup(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor, rthr, rsig)
 
 
 def factorised_dsigma(E_nu, E_R, cos_theta_star, phi_star, m_N, target, mu, nature="dirac"):
@@ -520,6 +584,8 @@ def photon_spectrum(
     decay_moments=None,
     daughter_masses=None,
     form_factor="helm",
+    recoil_threshold=0.0,
+    recoil_resolution=0.0,
     n_flux=96,
 ):
     """Photon energy spectrum dsigma/dE_gamma of nu A -> nu A gamma, in cm^2 / MeV.
@@ -545,6 +611,11 @@ def photon_spectrum(
     daughter_masses : mapping, optional
         ``{channel: mass in MeV}`` for decays into a massive state (N -> N' gamma).
     form_factor : {"helm", "klein-nystrand", "none"}
+    recoil_threshold : float
+        Nuclear-recoil threshold in MeV for a coincidence with the recoil (0: photon only).
+    recoil_resolution : float
+        Gaussian recoil-energy resolution in MeV: the threshold efficiency becomes
+        ``erfc((threshold - E_R) / (sqrt(2) sigma)) / 2``; 0 gives a sharp step.
     n_flux : int
         Quadrature nodes for the flux folding.
 
@@ -554,7 +625,18 @@ def photon_spectrum(
         Exactly 0 outside the kinematically allowed photon energies.
     """
     Eg = as_array(E_gamma, "E_gamma", nonnegative=True)
-    s = _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+    s = _common(
+        m_N,
+        target,
+        mu,
+        nature,
+        L,
+        decay_moments,
+        daughter_masses,
+        form_factor,
+        recoil_threshold,
+        recoil_resolution,
+    )
     Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
     out = np.empty(Eg.size)
     _spectrum_kernel(
@@ -567,6 +649,8 @@ def photon_spectrum(
         s.M,
         s.w,
         s.ff,
+        s.rthr,
+        s.rsig,
         s.alpha,
         s.a,
         s.br,
@@ -590,6 +674,8 @@ def photon_angle(
     decay_moments=None,
     daughter_masses=None,
     form_factor="helm",
+    recoil_threshold=0.0,
+    recoil_resolution=0.0,
     n_flux=96,
     n_psi=48,
     n_recoil=6,
@@ -604,7 +690,18 @@ def photon_angle(
     C = as_array(cos_theta, "cos_theta")
     if np.any(np.abs(C) > 1):
         raise ValueError("cos_theta must lie in [-1, 1]")
-    s = _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+    s = _common(
+        m_N,
+        target,
+        mu,
+        nature,
+        L,
+        decay_moments,
+        daughter_masses,
+        form_factor,
+        recoil_threshold,
+        recoil_resolution,
+    )
     Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
     px, pw = np.polynomial.legendre.leggauss(int(n_psi))
     out = np.empty(C.size)
@@ -618,6 +715,8 @@ def photon_angle(
         s.M,
         s.w,
         s.ff,
+        s.rthr,
+        s.rsig,
         s.alpha,
         s.kappa,
         _GL16_X,
@@ -642,6 +741,8 @@ def double_differential(
     decay_moments=None,
     daughter_masses=None,
     form_factor="helm",
+    recoil_threshold=0.0,
+    recoil_resolution=0.0,
     n_flux=64,
     n_sub=4,
     n_recoil=24,
@@ -683,7 +784,18 @@ def double_differential(
             raise ValueError(f"{name} must be increasing bin edges (at least two)")
     if np.any(np.abs(Ce) > 1):
         raise ValueError("cos_theta edges must lie in [-1, 1]")
-    s = _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+    s = _common(
+        m_N,
+        target,
+        mu,
+        nature,
+        L,
+        decay_moments,
+        daughter_masses,
+        form_factor,
+        recoil_threshold,
+        recoil_resolution,
+    )
     Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
     tx, tw = np.polynomial.legendre.leggauss(int(n_sub))
     out = np.zeros((Ge.size - 1, Ce.size - 1))
@@ -698,6 +810,8 @@ def double_differential(
         s.M,
         s.w,
         s.ff,
+        s.rthr,
+        s.rsig,
         s.alpha,
         s.a,
         s.br,
@@ -745,6 +859,8 @@ def iter_events(
     decay_moments=None,
     daughter_masses=None,
     form_factor="helm",
+    recoil_threshold=0.0,
+    recoil_resolution=0.0,
 ):
     """Yield weighted events in batches (constant memory); see :func:`generate` for the arguments.
 
@@ -756,7 +872,18 @@ def iter_events(
     batch_size = int(batch_size)
     if batch_size <= 0:
         raise ValueError("batch_size must be > 0")
-    s = _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor)
+    s = _common(
+        m_N,
+        target,
+        mu,
+        nature,
+        L,
+        decay_moments,
+        daughter_masses,
+        form_factor,
+        recoil_threshold,
+        recoil_resolution,
+    )
     thr = s.threshold()
     is_flux = hasattr(E_nu, "sample")
     if not is_flux:
@@ -788,7 +915,9 @@ def iter_events(
         else:
             E, Ew = np.full(k, E0), np.ones(k)
         raw = np.empty((k, 17))
-        _generate_kernel(U, E, Ew, iso, ch, s.m, s.Z, s.A, s.M, s.ff, s.alpha, s.a, s.kappa, raw)
+        _generate_kernel(
+            U, E, Ew, iso, ch, s.m, s.Z, s.A, s.M, s.ff, s.rthr, s.rsig, s.alpha, s.a, s.kappa, raw
+        )
         ev = np.zeros(k, dtype=EVENT_DTYPE)
         ev["E_nu"] = raw[:, 0]
         ev["E_R"] = raw[:, 1]
@@ -819,6 +948,8 @@ def generate(
     decay_moments=None,
     daughter_masses=None,
     form_factor="helm",
+    recoil_threshold=0.0,
+    recoil_resolution=0.0,
 ):
     """Generate events of nu A -> (N -> nu gamma) A.
 
@@ -851,7 +982,20 @@ def generate(
     """
     parts = list(
         iter_events(
-            n, E_nu, m_N, target, mu, nature, L, seed, batch_size, decay_moments, daughter_masses, form_factor
+            n,
+            E_nu,
+            m_N,
+            target,
+            mu,
+            nature,
+            L,
+            seed,
+            batch_size,
+            decay_moments,
+            daughter_masses,
+            form_factor,
+            recoil_threshold,
+            recoil_resolution,
         )
     )
     ev = np.concatenate(parts) if parts else np.zeros(0, dtype=EVENT_DTYPE)

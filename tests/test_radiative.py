@@ -325,3 +325,29 @@ def test_double_differential_converged_on_fine_grid():
     b = rad.double_differential(g, c, E, M_N, T, MU, "dirac", step=0.01)
     big = b > 1e-3 * b.max()
     assert np.max(np.abs(a[big] / b[big] - 1)) < 0.01
+
+
+def test_recoil_threshold_for_coincidences():
+    """A recoil threshold keeps exactly the production cross section above it (integrated over photons)."""
+    thr = 20e-6  # 20 eV
+    lo, hi = pk.recoil_range(E, M_N, T)
+    above = quad(lambda u: np.exp(u) * pk.dsigma_dER(E, np.exp(u), M_N, T, MU), np.log(thr), np.log(hi),
+                 epsrel=1e-10, limit=200)[0]
+    c = np.linspace(-1, 1, 4001)
+    ang = np.trapezoid(rad.photon_angle(c, E, M_N, T, MU, "dirac", recoil_threshold=thr), c)
+    assert ang == pytest.approx(above, rel=1e-3)
+    dd = rad.double_differential(np.linspace(0, E, 21), np.linspace(-1, 1, 11), E, M_N, T, MU, "majorana",
+                                 recoil_threshold=thr)
+    assert dd.sum() * (E / 20) * 0.2 == pytest.approx(above, rel=1e-6)
+    ev = rad.generate(100_000, E, M_N, T, MU, "dirac", recoil_threshold=thr, seed=4)
+    assert np.all(ev["E_R"][ev["weight"] > 0] >= thr)
+    assert ev["weight"].sum() == pytest.approx(above, rel=0.01)
+    # a smeared threshold: efficiency erfc((thr - E_R)/(sqrt2 sigma))/2 integrated directly
+    sig = 3e-6
+    from scipy.special import erfc
+    smeared = quad(lambda u: np.exp(u) * pk.dsigma_dER(E, np.exp(u), M_N, T, MU)
+                   * 0.5 * erfc((thr - np.exp(u)) / (np.sqrt(2) * sig)), np.log(lo), np.log(hi),
+                   points=[np.log(thr)], epsrel=1e-10, limit=400)[0]
+    dd = rad.double_differential(np.linspace(0, E, 21), np.linspace(-1, 1, 11), E, M_N, T, MU, "majorana",
+                                 recoil_threshold=thr, recoil_resolution=sig, n_recoil=48)
+    assert dd.sum() * (E / 20) * 0.2 == pytest.approx(smeared, rel=2e-3)
