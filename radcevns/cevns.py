@@ -97,7 +97,7 @@ def weak_charge(target, sin2_theta_w=SIN2_THETA_W):
 
 
 def max_recoil(E_nu, target):
-    """Maximum recoil energy for elastic scattering, ``2 E^2 / (M + 2E)`` in MeV (heaviest isotope)."""
+    """Maximum elastic recoil energy ``2 E^2 / (M + 2E)`` in MeV (lightest isotope: the largest value)."""
     E = as_array(E_nu, "E_nu", nonnegative=True)
     _, _, M, _ = target_arrays(target)
     return scalar_or_array(2.0 * E**2 / (M.min() + 2.0 * E))
