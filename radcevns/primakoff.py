@@ -19,11 +19,19 @@ cancellation near ``E_R^min``.
 
 Units: energies and masses in MeV, cross sections in cm^2 (or cm^2/MeV), ``mu`` in mu_B.
 Outside the kinematic range every result is exactly zero.
+
+Speed (see ``benchmarks/README.md``): each public function validates its inputs in one pass and calls
+one compiled loop without expanding scalar operands.  Kernels use ``error_model="numpy"`` (no
+zero-divisor tests; no divisor is zero for valid input, so results are unchanged) and no fast-math
+flag other than fused multiply-adds in the form-factor series.  Large inputs run on numba's threads
+(``NUMBA_NUM_THREADS`` / ``numba.set_num_threads``; 1 gives the serial loop), with results identical to
+the serial ones.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from functools import lru_cache
 
 import numba
@@ -44,18 +52,20 @@ from .nuclear import (
 # Gauss-Legendre nodes on [-1, 1] for the integration in ln(E_R).
 _GL_N = 48
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(_GL_N)
+# its upper half (x > 0), which the array kernels use (the rule is symmetric)
+_GL_X_UP, _GL_W_UP = _GL_X[_GL_N // 2 :].copy(), _GL_W[_GL_N // 2 :].copy()
 
 
 # --------------------------------------------------------------------------------------------------
 # numba kernels (scalar)
 # --------------------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def threshold_kernel(m, M):
     """Minimum neutrino energy (MeV) for nu A -> N A: E_min = m + m^2 / (2M)."""
     return m + m * m / (2.0 * M)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def recoil_range_kernel(E, m, M):
     """Exact (E_R^min, E_R^max) in MeV; (0, 0) below threshold.
 
@@ -86,7 +96,7 @@ def recoil_range_kernel(E, m, M):
     return lo, hi
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def k_factor_kernel(E, E_R, m, M, lo, hi):
     """The kinematic factor K of (S2.3), in a cancellation-free form; 0 outside [lo, hi]."""
     if E_R < lo or E_R > hi or hi <= 0.0:
@@ -97,7 +107,7 @@ def k_factor_kernel(E, E_R, m, M, lo, hi):
     return W + E_R * (2.0 * E_R * E_R * M + E_R * m * m + 2.0 * M * m * m + 4.0 * E_R * M * M)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, ff_radius, ff_code):
     """dsigma/dE_R / (alpha mu^2) in MeV^-3 (as :func:`dsigma_kernel`) for a known recoil range.
 
@@ -113,7 +123,7 @@ def dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, ff_radius, ff_code):
     return Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def dsigma_kernel(E, E_R, m, Z, A, M, ff_code):
     """dsigma/dE_R / (alpha mu^2) in MeV^-3: Z^2 F^2 K / (8 E^2 E_R^2 M), mu in MeV^-1 (convention A).
 
@@ -127,9 +137,23 @@ def dsigma_kernel(E, E_R, m, Z, A, M, ff_code):
     return dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, form_factor_radius_kernel(A, ff_code), ff_code)
 
 
-@njit(cache=True)
-def _sigma_isotope_kernel(E, m, Z, M, ff_radius, ff_code, gl_x, gl_w):
-    """:func:`sigma_kernel` with the form-factor radius precomputed (internal)."""
+@njit(cache=True, error_model="numpy")
+def _log_integrand(E, E_R, inv_E_R, m, M, lo, hi, ff_radius, ff_code):
+    """E_R dsigma/dE_R up to the constant Z^2 / (8 E^2 M): F^2 K / E_R."""
+    K = k_factor_kernel(E, E_R, m, M, lo, hi)
+    q = math.sqrt(2.0 * M * E_R + E_R * E_R)
+    F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
+    return F * F * K * inv_E_R
+
+
+@njit(cache=True, error_model="numpy")
+def _sigma_isotope_kernel(E, m, Z, M, ff_radius, ff_code, x_up, w_up):
+    """Total cross section / (alpha mu^2) for one isotope with a precomputed form-factor radius (internal).
+
+    Gauss-Legendre in u = ln E_R on two panels of equal width 2h.  The rule is given by its upper half
+    (``x_up >= 0``, ascending, with ``w_up``; a middle node x = 0 is allowed): the node pair
+    ``u_mid +- h x`` of both panels shares one exponential, ``E_R = e^{u_mid} t^{+-1}`` with ``t = e^{h x}``.
+    """
     lo, hi = recoil_range_kernel(E, m, M)
     if hi <= 0.0:
         return 0.0
@@ -138,35 +162,39 @@ def _sigma_isotope_kernel(E, m, Z, M, ff_radius, ff_code, gl_x, gl_w):
         lo = hi * 1e-12
     a = math.log(lo)
     b = math.log(hi)
-    c = 0.5 * (a + b)
+    h = 0.25 * (b - a)  # half-width of each panel
+    mid0 = math.exp(a + h)
+    mid1 = math.exp(b - h)
+    inv0 = 1.0 / mid0
+    inv1 = 1.0 / mid1
     total = 0.0
-    for panel in range(2):
-        u0 = a if panel == 0 else c
-        u1 = c if panel == 0 else b
-        half = 0.5 * (u1 - u0)
-        mid = 0.5 * (u1 + u0)
-        # d sigma = (dsigma/dE_R) E_R du; the constant Z^2 / (8 E^2 M) is applied once at the end
-        panel_sum = 0.0
-        for i in range(gl_x.shape[0]):
-            E_R = math.exp(mid + half * gl_x[i])
-            K = k_factor_kernel(E, E_R, m, M, lo, hi)
-            q = math.sqrt(2.0 * M * E_R + E_R * E_R)
-            F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
-            panel_sum += gl_w[i] * (F * F * K / E_R)
-        total += half * panel_sum
-    return total * (Z * Z / (8.0 * E * E * M))
+    for i in range(x_up.shape[0]):
+        t = math.exp(h * x_up[i])
+        ti = 1.0 / t
+        pair = (
+            _log_integrand(E, mid0 * t, inv0 * ti, m, M, lo, hi, ff_radius, ff_code)
+            + _log_integrand(E, mid0 * ti, inv0 * t, m, M, lo, hi, ff_radius, ff_code)
+            + _log_integrand(E, mid1 * t, inv1 * ti, m, M, lo, hi, ff_radius, ff_code)
+            + _log_integrand(E, mid1 * ti, inv1 * t, m, M, lo, hi, ff_radius, ff_code)
+        )
+        total += (w_up[i] if x_up[i] != 0.0 else 0.5 * w_up[i]) * pair
+    return total * h * (Z * Z / (8.0 * E * E * M))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def sigma_kernel(E, m, Z, A, M, ff_code, gl_x, gl_w):
     """Total cross section / (alpha mu^2), dimensionless: Gauss-Legendre in ln E_R over two panels.
 
-    ``gl_x, gl_w`` are Gauss-Legendre nodes and weights on [-1, 1] (the module uses 48 per panel).
+    ``gl_x, gl_w``: a Gauss-Legendre rule on [-1, 1] in ascending order, as returned by
+    ``numpy.polynomial.legendre.leggauss`` (symmetric; the module uses 48 nodes per panel).
     """
-    return _sigma_isotope_kernel(E, m, Z, M, form_factor_radius_kernel(A, ff_code), ff_code, gl_x, gl_w)
+    h = gl_x.shape[0] // 2
+    return _sigma_isotope_kernel(
+        E, m, Z, M, form_factor_radius_kernel(A, ff_code), ff_code, gl_x[h:], gl_w[h:]
+    )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def polarisation_kernel(E, E_R, m, M):
     """(P_L, P_T) of N in its rest frame reached by a pure boost from the lab (S2.8, S2.9).
 
@@ -217,7 +245,7 @@ def polarisation_kernel(E, E_R, m, M):
 # serial path calls it once, the threaded path (``parallel=True``) hands blocks of points round-robin to
 # the threads so that cheap points (e.g. below threshold) bunched in one part of the input do not
 # unbalance the load.
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _dsigma_span(i0, i1, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff_code, cm2_per_mev2, mu_b, out):
     for i in range(i0, i1):
         e = E[i * sE]
@@ -233,7 +261,7 @@ def _dsigma_span(i0, i1, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff_code,
         out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def _dsigma_threaded(n_threads, block, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff, cm2, mu_b, out):
     n = out.shape[0]
     n_blocks = (n + block - 1) // block
@@ -243,7 +271,7 @@ def _dsigma_threaded(n_threads, block, E, sE, R, sR, m, sm, mu, smu, Z, M, radiu
             _dsigma_span(b * block, i1, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff, cm2, mu_b, out)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _sigma_span(i0, i1, E, sE, m, sm, mu, smu, Z, M, radius, w, ff_code, gl_x, gl_w, cm2_per_mev2, mu_b, out):
     for i in range(i0, i1):
         e = E[i * sE]
@@ -255,7 +283,7 @@ def _sigma_span(i0, i1, E, sE, m, sm, mu, smu, Z, M, radius, w, ff_code, gl_x, g
         out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def _sigma_threaded(n_threads, block, E, sE, m, sm, mu, smu, Z, M, radius, w, ff, gl_x, gl_w, cm2, mu_b, out):
     n = out.shape[0]
     n_blocks = (n + block - 1) // block
@@ -265,13 +293,13 @@ def _sigma_threaded(n_threads, block, E, sE, m, sm, mu, smu, Z, M, radius, w, ff
             _sigma_span(b * block, i1, E, sE, m, sm, mu, smu, Z, M, radius, w, ff, gl_x, gl_w, cm2, mu_b, out)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _polarisation_span(i0, i1, E, sE, R, sR, m, sm, M, out_l, out_t):
     for i in range(i0, i1):
         out_l[i], out_t[i] = polarisation_kernel(E[i * sE], R[i * sR], m[i * sm], M)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _range_span(i0, i1, E, sE, m, sm, M, lo_out, hi_out):
     for i in range(i0, i1):
         lo_all = np.inf
@@ -285,31 +313,51 @@ def _range_span(i0, i1, E, sE, m, sm, M, lo_out, hi_out):
         hi_out[i] = hi_all
 
 
-@njit(cache=True)
+_MAX_FLOAT = float(np.finfo(np.float64).max)
+
+
+@njit(cache=True, error_model="numpy")
 def _all_nonnegative_finite(x):
     """True if every element of the flat array x is finite and >= 0 (one pass, no temporaries)."""
     bad = 0
     for i in range(x.shape[0]):
         v = x[i]
-        bad += not (v >= 0.0 and v <= 1.7976931348623157e308)
+        bad += not (v >= 0.0 and v <= _MAX_FLOAT)
     return bad == 0
 
 
 #: Work (points x isotopes) from which the threaded loops are used (below it thread start-up dominates)
 #: and the block of points handed to a thread at a time.
-_THREADED_MIN_DSIGMA = 50_000
+_THREADED_MIN_DSIGMA = 20_000
 _BLOCK_DSIGMA = 4096
-_THREADED_MIN_SIGMA = 64
+_THREADED_MIN_SIGMA = 128
 _BLOCK_SIGMA = 16
+# numba's fallback "workqueue" threading layer aborts on concurrent parallel calls from several Python
+# threads; a call that finds the threaded kernels busy runs serially instead.
+_THREADED_LOCK = threading.Lock()
 
 
-def _threads_for(work, minimum):
-    """Number of threads to use for ``work`` units (1 means: call the serial span kernel)."""
-    return numba.get_num_threads() if work >= minimum else 1
+def _run(span, threaded, block, work, minimum, n, args):
+    """Fill the output with ``span(0, n, *args)``, or with ``threaded`` when the work is large.
+
+    The number of threads is numba's (``NUMBA_NUM_THREADS`` or ``numba.set_num_threads``); 1 means serial.
+    """
+    n_threads = numba.get_num_threads() if work >= minimum else 1
+    if n_threads > 1 and _THREADED_LOCK.acquire(blocking=False):
+        try:
+            threaded(n_threads, block, *args)
+        finally:
+            _THREADED_LOCK.release()
+    else:
+        span(0, n, *args)
 
 
 def _nonnegative(value, name):
     """``as_array(value, name, nonnegative=True)`` with a single fused pass over large inputs."""
+    if type(value) is float:  # the common scalar call: plain comparisons (False for NaN)
+        if not 0.0 <= value <= _MAX_FLOAT:
+            as_array(value, name, nonnegative=True)  # raises with the standard message
+        return np.asarray(value)
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -320,20 +368,23 @@ def _nonnegative(value, name):
 
 
 def _flat_operands(*arrays):
-    """Broadcast shape and, per operand, (flat contiguous array, step) with step 0 for single values."""
-    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    """Broadcast shape, its size and, per operand, (flat contiguous array, step) with step 0 for one value."""
+    shape = arrays[0].shape
+    if any(a.shape != shape for a in arrays[1:]):
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
     n = math.prod(shape)
     flat = []
     for a in arrays:
-        if a.size == 1 and n != 1:
-            flat += [np.ascontiguousarray(a.reshape(1)), 0]
-        elif a.size == n:
-            # same number of elements as the broadcast shape: only leading unit axes differ, same order
-            flat += [np.ascontiguousarray(a).reshape(-1), 1]
+        if a.size == n:
+            # as many elements as the broadcast shape: only leading unit axes differ, same order
+            f, step = np.ascontiguousarray(a).reshape(-1), 1
+        elif a.size == 1:
+            f, step = a.reshape(1), 0
         else:
-            flat += [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1), 1]
-        if not flat[-2].flags.writeable:
-            flat[-2] = flat[-2].copy()  # a read-only view would need its own compiled specialisation
+            f, step = np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1), 1
+        if not f.flags.writeable:
+            f = f.copy()  # a read-only view would need its own compiled specialisation
+        flat += [f, step]
     return shape, n, flat
 
 
@@ -481,11 +532,7 @@ def dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor="helm"):
     shape, n, flat = _flat_operands(E, R, m, mu_b)
     out = np.empty(n)
     args = (*flat, Z, M, radius, w, code, MEV2_TO_CM2, MU_B_PER_MEV, out)
-    n_threads = _threads_for(n * Z.shape[0], _THREADED_MIN_DSIGMA)
-    if n_threads > 1:
-        _dsigma_threaded(n_threads, _BLOCK_DSIGMA, *args)
-    else:
-        _dsigma_span(0, n, *args)
+    _run(_dsigma_span, _dsigma_threaded, _BLOCK_DSIGMA, n * Z.shape[0], _THREADED_MIN_DSIGMA, n, args)
     return scalar_or_array(out.reshape(shape))
 
 
@@ -515,12 +562,8 @@ def sigma(E_nu, m_N, target, mu, form_factor="helm"):
     Z, M, radius, w, code = _target_tables(target, form_factor)
     shape, n, flat = _flat_operands(E, m, mu_b)
     out = np.empty(n)
-    args = (*flat, Z, M, radius, w, code, _GL_X, _GL_W, MEV2_TO_CM2, MU_B_PER_MEV, out)
-    n_threads = _threads_for(n * Z.shape[0], _THREADED_MIN_SIGMA)
-    if n_threads > 1:
-        _sigma_threaded(n_threads, _BLOCK_SIGMA, *args)
-    else:
-        _sigma_span(0, n, *args)
+    args = (*flat, Z, M, radius, w, code, _GL_X_UP, _GL_W_UP, MEV2_TO_CM2, MU_B_PER_MEV, out)
+    _run(_sigma_span, _sigma_threaded, _BLOCK_SIGMA, n * Z.shape[0], _THREADED_MIN_SIGMA, n, args)
     return scalar_or_array(out.reshape(shape))
 
 
