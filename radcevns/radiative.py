@@ -250,7 +250,7 @@ def _n_direction(E, R, m, M):
 
 
 @njit(cache=True)
-def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, alpha, kappa, gx, gw, px, pw, npan, out):
+def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, alpha, kappa, gx, gw, px, pw, npan, step, out):
     """dsigma/dcos(theta_gamma) / (alpha mu^2) at lab cosines C."""
     for ic in range(C.shape[0]):
         c = C[ic]
@@ -267,9 +267,17 @@ def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, alpha, kappa, gx
                 u0 = math.log(lo)
                 u1 = math.log(hi)
                 acc = 0.0
-                for pan in range(npan):
-                    v0 = u0 + (u1 - u0) * pan / npan
-                    v1 = u0 + (u1 - u0) * (pan + 1) / npan
+                du_max = (u1 - u0) / npan
+                v1 = u0
+                while v1 < u1:
+                    # panels in ln E_R no wider than du_max, over which cos(theta_N) moves by at most `step`
+                    v0 = v1
+                    c0 = _n_direction(E, math.exp(v0), m, M[j])[0]
+                    v1 = min(u1, v0 + du_max)
+                    for _ in range(40):
+                        if abs(_n_direction(E, math.exp(v1), m, M[j])[0] - c0) <= step:
+                            break
+                        v1 = v0 + 0.5 * (v1 - v0)
                     half = 0.5 * (v1 - v0)
                     mid = 0.5 * (v1 + v0)
                     for i in range(gx.shape[0]):
@@ -679,12 +687,15 @@ def photon_angle(
     n_flux=96,
     n_psi=48,
     n_recoil=6,
+    step=0.02,
 ):
     """Photon angular distribution dsigma/dcos(theta_gamma) (angle to the beam), in cm^2.
 
     Parameters as in :func:`photon_spectrum`; ``cos_theta`` in [-1, 1].  ``n_psi`` sets the
     Gauss-Legendre order of the integral over the photon-N opening angle (after a substitution
-    that removes its inverse-square-root end points).  With a flux object the result is a rate
+    that removes its inverse-square-root end points); the recoil integral uses at least
+    ``n_recoil`` panels in ln E_R, each short enough that cos(theta_N) moves by at most ``step``
+    (light N at backward photon angles need this).  With a flux object the result is a rate
     per target unit in s^-1.
     """
     C = as_array(cos_theta, "cos_theta")
@@ -724,6 +735,7 @@ def photon_angle(
         px,
         pw,
         int(n_recoil),
+        float(step),
         out,
     )
     return scalar_or_array(out.reshape(C.shape) * s.pref * float(np.sum(s.br)))

@@ -351,3 +351,18 @@ def test_recoil_threshold_for_coincidences():
     dd = rad.double_differential(np.linspace(0, E, 21), np.linspace(-1, 1, 11), E, M_N, T, MU, "majorana",
                                  recoil_threshold=thr, recoil_resolution=sig, n_recoil=48)
     assert dd.sum() * (E / 20) * 0.2 == pytest.approx(smeared, rel=2e-3)
+
+
+def test_photon_angle_light_n_backward_against_monte_carlo():
+    """Light N (m/E small): the backward tail, ~1e-3 of sigma, against the generator's events."""
+    E8, m = 8.0, 0.5
+    ev = rad.generate(1_000_000, E8, m, T, MU, "dirac", seed=21)
+    cb = np.array([-1.0, -0.9, -0.5, 0.0])
+    h, _ = np.histogram(ev["cos_theta_gamma"], bins=cb, weights=ev["weight"])
+    h2, _ = np.histogram(ev["cos_theta_gamma"], bins=cb, weights=ev["weight"] ** 2)
+    ref = np.array([quad(lambda x: rad.photon_angle(x, E8, m, T, MU, "dirac"), a, b, limit=100)[0]
+                    for a, b in zip(cb[:-1], cb[1:], strict=True)])
+    assert np.all(np.abs(h - ref) < 4 * np.sqrt(h2))
+    assert np.all(np.sqrt(h2) / h < 0.05)
+    fine = rad.photon_angle(cb, E8, m, T, MU, "dirac", n_recoil=200, step=0.004, n_psi=96)
+    np.testing.assert_allclose(rad.photon_angle(cb, E8, m, T, MU, "dirac"), fine, rtol=2e-3)
