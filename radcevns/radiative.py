@@ -250,7 +250,9 @@ def _n_direction(E, R, m, M):
 
 
 @njit(cache=True)
-def _angle_kernel(C, Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, alpha, kappa, gx, gw, px, pw, npan, step, out):
+def _angle_kernel(
+    C, Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, alpha, kappa, gx, gw, px, pw, npan, step, out
+):
     """dsigma/dcos(theta_gamma) / (alpha mu^2) at lab cosines C."""
     for ic in range(C.shape[0]):
         c = C[ic]
