@@ -15,6 +15,10 @@ Modules (one physics idea each):
 - :mod:`radcevns.amplitudes`  -- explicit-spinor matrix elements (independent check; mu in MeV^-1!)
 - :mod:`radcevns.flux`        -- reactor antineutrino spectra, reactors, the Chooz site
 - :mod:`radcevns.limits`      -- existing limits in the (m_N, mu) plane
+- :mod:`radcevns.detector`    -- the NUCLEUS detector model and presets
+- :mod:`radcevns.rates`       -- SM CEvNS, Primakoff and radiative event rates
+- :mod:`radcevns.sensitivity` -- expected 90 % CL limits in the (m_N, mu) plane
+- :mod:`radcevns.discrimination` -- telling a Dirac from a Majorana N with the photon spectrum
 - :mod:`radcevns.implications` -- neutrino-mass implications (loop masses, EFT matching)
 """
 
@@ -24,12 +28,16 @@ from . import (
     constants,
     conventions,
     decay,
+    detector,
+    discrimination,
     flux,
     implications,
     limits,
     nuclear,
     primakoff,
     radiative,
+    rates,
+    sensitivity,
 )
 from .conventions import (
     dipole_d_per_gev_to_mu_bohr,
@@ -49,6 +57,10 @@ __all__ = [
     "implications",
     "limits",
     "radiative",
+    "detector",
+    "rates",
+    "sensitivity",
+    "discrimination",
     "cevns",
     "constants",
     "conventions",
