@@ -331,13 +331,19 @@ def test_recoil_threshold_for_coincidences():
     """A recoil threshold keeps exactly the production cross section above it (integrated over photons)."""
     thr = 20e-6  # 20 eV
     lo, hi = pk.recoil_range(E, M_N, T)
-    above = quad(lambda u: np.exp(u) * pk.dsigma_dER(E, np.exp(u), M_N, T, MU), np.log(thr), np.log(hi),
-                 epsrel=1e-10, limit=200)[0]
+    above = quad(
+        lambda u: np.exp(u) * pk.dsigma_dER(E, np.exp(u), M_N, T, MU),
+        np.log(thr),
+        np.log(hi),
+        epsrel=1e-10,
+        limit=200,
+    )[0]
     c = np.linspace(-1, 1, 4001)
     ang = np.trapezoid(rad.photon_angle(c, E, M_N, T, MU, "dirac", recoil_threshold=thr), c)
     assert ang == pytest.approx(above, rel=1e-3)
-    dd = rad.double_differential(np.linspace(0, E, 21), np.linspace(-1, 1, 11), E, M_N, T, MU, "majorana",
-                                 recoil_threshold=thr)
+    dd = rad.double_differential(
+        np.linspace(0, E, 21), np.linspace(-1, 1, 11), E, M_N, T, MU, "majorana", recoil_threshold=thr
+    )
     assert dd.sum() * (E / 20) * 0.2 == pytest.approx(above, rel=1e-6)
     ev = rad.generate(100_000, E, M_N, T, MU, "dirac", recoil_threshold=thr, seed=4)
     assert np.all(ev["E_R"][ev["weight"] > 0] >= thr)
@@ -345,11 +351,32 @@ def test_recoil_threshold_for_coincidences():
     # a smeared threshold: efficiency erfc((thr - E_R)/(sqrt2 sigma))/2 integrated directly
     sig = 3e-6
     from scipy.special import erfc
-    smeared = quad(lambda u: np.exp(u) * pk.dsigma_dER(E, np.exp(u), M_N, T, MU)
-                   * 0.5 * erfc((thr - np.exp(u)) / (np.sqrt(2) * sig)), np.log(lo), np.log(hi),
-                   points=[np.log(thr)], epsrel=1e-10, limit=400)[0]
-    dd = rad.double_differential(np.linspace(0, E, 21), np.linspace(-1, 1, 11), E, M_N, T, MU, "majorana",
-                                 recoil_threshold=thr, recoil_resolution=sig, n_recoil=48)
+
+    smeared = quad(
+        lambda u: (
+            np.exp(u)
+            * pk.dsigma_dER(E, np.exp(u), M_N, T, MU)
+            * 0.5
+            * erfc((thr - np.exp(u)) / (np.sqrt(2) * sig))
+        ),
+        np.log(lo),
+        np.log(hi),
+        points=[np.log(thr)],
+        epsrel=1e-10,
+        limit=400,
+    )[0]
+    dd = rad.double_differential(
+        np.linspace(0, E, 21),
+        np.linspace(-1, 1, 11),
+        E,
+        M_N,
+        T,
+        MU,
+        "majorana",
+        recoil_threshold=thr,
+        recoil_resolution=sig,
+        n_recoil=48,
+    )
     assert dd.sum() * (E / 20) * 0.2 == pytest.approx(smeared, rel=2e-3)
 
 
@@ -360,8 +387,12 @@ def test_photon_angle_light_n_backward_against_monte_carlo():
     cb = np.array([-1.0, -0.9, -0.5, 0.0])
     h, _ = np.histogram(ev["cos_theta_gamma"], bins=cb, weights=ev["weight"])
     h2, _ = np.histogram(ev["cos_theta_gamma"], bins=cb, weights=ev["weight"] ** 2)
-    ref = np.array([quad(lambda x: rad.photon_angle(x, E8, m, T, MU, "dirac"), a, b, limit=100)[0]
-                    for a, b in zip(cb[:-1], cb[1:], strict=True)])
+    ref = np.array(
+        [
+            quad(lambda x: rad.photon_angle(x, E8, m, T, MU, "dirac"), a, b, limit=100)[0]
+            for a, b in zip(cb[:-1], cb[1:], strict=True)
+        ]
+    )
     assert np.all(np.abs(h - ref) < 4 * np.sqrt(h2))
     assert np.all(np.sqrt(h2) / h < 0.05)
     fine = rad.photon_angle(cb, E8, m, T, MU, "dirac", n_recoil=200, step=0.004, n_psi=96)
