@@ -250,6 +250,19 @@ def _n_direction(E, R, m, M):
 
 
 @njit(cache=True)
+def _next_recoil_panel(E, m, M, v0, u1, du_max, step):
+    """End of the ln(E_R) panel starting at v0: at most du_max wide and short enough that
+    cos(theta_N) changes by at most `step` across it (halving until it does)."""
+    c0 = _n_direction(E, math.exp(v0), m, M)[0]
+    v1 = min(u1, v0 + du_max)
+    for _ in range(40):
+        if abs(_n_direction(E, math.exp(v1), m, M)[0] - c0) <= step:
+            break
+        v1 = v0 + 0.5 * (v1 - v0)
+    return v1
+
+
+@njit(cache=True)
 def _angle_kernel(
     C, Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, alpha, kappa, gx, gw, px, pw, npan, step, out
 ):
@@ -272,14 +285,8 @@ def _angle_kernel(
                 du_max = (u1 - u0) / npan
                 v1 = u0
                 while v1 < u1:
-                    # panels in ln E_R no wider than du_max, over which cos(theta_N) moves by at most `step`
                     v0 = v1
-                    c0 = _n_direction(E, math.exp(v0), m, M[j])[0]
-                    v1 = min(u1, v0 + du_max)
-                    for _ in range(40):
-                        if abs(_n_direction(E, math.exp(v1), m, M[j])[0] - c0) <= step:
-                            break
-                        v1 = v0 + 0.5 * (v1 - v0)
+                    v1 = _next_recoil_panel(E, m, M[j], v0, u1, du_max, step)
                     half = 0.5 * (v1 - v0)
                     mid = 0.5 * (v1 + v0)
                     for i in range(gx.shape[0]):
@@ -386,14 +393,8 @@ def _double_kernel(
             du_max = (u1 - u0) / npan
             v1 = u0
             while v1 < u1:
-                # panels in ln E_R no wider than du_max, over which cos(theta_N) moves by at most `step`
                 v0 = v1
-                c0 = _n_direction(E, math.exp(v0), m, M[j])[0]
-                v1 = min(u1, v0 + du_max)
-                for _ in range(40):
-                    if abs(_n_direction(E, math.exp(v1), m, M[j])[0] - c0) <= step:
-                        break
-                    v1 = v0 + 0.5 * (v1 - v0)
+                v1 = _next_recoil_panel(E, m, M[j], v0, u1, du_max, step)
                 half = 0.5 * (v1 - v0)
                 mid = 0.5 * (v1 + v0)
                 for i in range(gx.shape[0]):
