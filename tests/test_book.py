@@ -96,7 +96,9 @@ def test_book_builds_with_warnings_as_errors(built_book):
 
 
 def test_no_execution_reports(built_book):
-    reports = sorted((HTML / "reports").glob("*")) if (HTML / "reports").exists() else []
+    reports = (
+        sorted(p for p in (HTML / "reports").rglob("*") if p.is_file()) if (HTML / "reports").exists() else []
+    )
     details = "\n\n".join(f"{r.name}:\n{r.read_text(errors='replace')[-3000:]}" for r in reports)
     assert not reports, f"notebook execution tracebacks in {HTML / 'reports'}:\n{details}"
 
