@@ -115,6 +115,10 @@ class _Setup:
     def threshold(self):
         return float(threshold_kernel(self.m, self.M.max()))
 
+    def kernel_args(self):
+        """(m, Z, A, M, weights, form factor, recoil threshold, recoil resolution, alpha) for the kernels."""
+        return (self.m, self.Z, self.A, self.M, self.w, self.ff, self.rthr, self.rsig, self.alpha)
+
 
 def _energy_nodes(E_nu, threshold, n_flux):
     """Monochromatic energy -> ([E], [1]); a flux object -> its quadrature nodes above threshold."""
@@ -654,15 +658,7 @@ def photon_spectrum(
         np.ascontiguousarray(Eg).ravel(),
         Es,
         Ews,
-        s.m,
-        s.Z,
-        s.A,
-        s.M,
-        s.w,
-        s.ff,
-        s.rthr,
-        s.rsig,
-        s.alpha,
+        *s.kernel_args(),
         s.a,
         s.br,
         s.kappa,
@@ -723,15 +719,7 @@ def photon_angle(
         np.ascontiguousarray(C).ravel(),
         Es,
         Ews,
-        s.m,
-        s.Z,
-        s.A,
-        s.M,
-        s.w,
-        s.ff,
-        s.rthr,
-        s.rsig,
-        s.alpha,
+        *s.kernel_args(),
         s.kappa,
         _GL16_X,
         _GL16_W,
@@ -819,15 +807,7 @@ def double_differential(
         Ce,
         Es,
         Ews,
-        s.m,
-        s.Z,
-        s.A,
-        s.M,
-        s.w,
-        s.ff,
-        s.rthr,
-        s.rsig,
-        s.alpha,
+        *s.kernel_args(),
         s.a,
         s.br,
         s.kappa,

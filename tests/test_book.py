@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
+from _toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
@@ -34,26 +34,6 @@ _ON_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 def toc_path():
     return Path(os.environ.get("RADCEVNS_TOC", ROOT / "book" / "_toc.yml"))
-
-
-def toc_files(toc):
-    """All page paths (without suffix) listed in a jb-book table of contents."""
-    files = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if isinstance(node.get(key), str):
-                    files.append(node[key])
-            for value in node.values():
-                if isinstance(value, list | dict):
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(yaml.safe_load(Path(toc).read_text()))
-    return [re.sub(r"\.(md|ipynb)$", "", f) for f in files]
 
 
 def _jupyter_book():

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from _toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV_FILE = ROOT / "environment.yml"
@@ -272,25 +273,6 @@ def test_notebook_is_stored_clean_with_python3_kernel_and_parameters(path):
 
 
 # ---------------------------------------------------------------- table of contents and bibliography
-
-
-def toc_files(toc_path):
-    files = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if isinstance(node.get(key), str):
-                    files.append(node[key])
-            for value in node.values():
-                if isinstance(value, list | dict):
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(yaml.safe_load(Path(toc_path).read_text()))
-    return [re.sub(r"\.(md|ipynb)$", "", f) for f in files]
 
 
 def _toc_under_test():
