@@ -37,10 +37,10 @@ from scipy import constants as sc
 from scipy.integrate import quad
 from scipy.special import erfc
 
+from radcevns import coincidences
 from radcevns import detector as D
 from radcevns import flux as F
 from radcevns import primakoff as pk
-from radcevns import rates
 from radcevns.nuclear import as_target
 
 MU = 3e-8  # Bohr magnetons (the seeds' benchmark)
@@ -132,24 +132,27 @@ def main(argv=None):
     det = D.nucleus_10g(photon_resolution_MeV=0.0)  # sharp window: the reference integrates it exactly
 
     # JIT warm-up (loads the numba cache)
-    rates.radiative_rate(det, 2.0, MU, "dirac", flux)
-    rates.radiative_rate_table(det, [1.0, 2.0], MU, flux=flux, n_threads=2)
+    coincidences.radiative_rate(2.0, det, MU, nature="dirac", flux=flux)
+    coincidences.radiative_rate_table([1.0, 2.0], det, MU, flux=flux, n_threads=2)
 
     one = {}
     for m in (0.5, 2.0, 6.0):
         for nature in ("dirac", "majorana"):
             one[(m, nature)] = best_time(
-                lambda m=m, nature=nature: rates.radiative_rate(det, m, MU, nature, flux), repeat
+                lambda m=m, nature=nature: coincidences.radiative_rate(m, det, MU, nature=nature, flux=flux),
+                repeat,
             )
     t_one = max(one.values())
 
     masses = np.geomspace(0.05, 9.0, 200)
     n_threads = min(2, numba.get_num_threads(), os.cpu_count() or 1)
     t_table = best_time(
-        lambda: rates.radiative_rate_table(det, masses, MU, flux=flux, n_threads=n_threads),
+        lambda: coincidences.radiative_rate_table(masses, det, MU, flux=flux, n_threads=n_threads),
         1 if args.quick else 3,
     )
-    t_table_serial = best_time(lambda: rates.radiative_rate_table(det, masses, MU, flux=flux, n_threads=1), 1)
+    t_table_serial = best_time(
+        lambda: coincidences.radiative_rate_table(masses, det, MU, flux=flux, n_threads=1), 1
+    )
 
     ref_points = [(2.0, "dirac")] if args.quick else [(0.5, "majorana"), (2.0, "dirac"), (6.0, "dirac")]
     ref_times, worst = [], 0.0
@@ -157,7 +160,7 @@ def main(argv=None):
         t0 = time.perf_counter()
         ref = reference_rate(det, m, MU, nature, flux)
         ref_times.append(time.perf_counter() - t0)
-        got = rates.radiative_rate(det, m, MU, nature, flux)
+        got = coincidences.radiative_rate(m, det, MU, nature=nature, flux=flux)
         worst = max(worst, abs(got / ref - 1))
         print(
             f"  check m_N = {m} MeV {nature:8s}: package {got:.6e}/day, quad {ref:.6e}/day, "

@@ -10,7 +10,7 @@ What is timed (after a JIT warm-up on two masses):
 * ``radcevns.sensitivity.limit_curve`` for ``--masses`` (default 100) log-spaced masses between 0.01
   and 10 MeV, both modes (Primakoff, radiative) and both natures, one exposure (NUCLEUS-10g x 1 yr);
 * for comparison, the naive radiative limit: ``scipy.optimize.brentq`` on ln mu calling the public
-  ``radcevns.rates.radiative_rate`` at every step (recoil nodes rebuilt at every call), on a few masses
+  ``radcevns.coincidences.radiative_rate`` at every step (recoil nodes rebuilt at every call), on a few masses
   and extrapolated to the full curve; the two must agree to 1e-5;
 * with ``--chapter``: the whole chapter ``notebooks/06_nucleus_sensitivity.ipynb`` executed with
   papermill at its default (full-quality) parameters.
@@ -33,7 +33,7 @@ import numba
 import numpy as np
 from scipy.optimize import brentq
 
-from radcevns import detector, rates
+from radcevns import backgrounds, coincidences, detector, statistics
 from radcevns import sensitivity as sens
 
 TARGET_CURVE_SECONDS = 30.0
@@ -42,10 +42,10 @@ TARGET_CHAPTER_SECONDS = 180.0
 
 def naive_radiative_limit(m, det, exposure, nature, s_up):
     """brentq on ln mu around the public rate function (the reference of the timing)."""
-    days = float(sens.live_days(det, exposure))
+    days = float(backgrounds.live_days(det, exposure))
 
     def f(u):
-        return math.log(rates.radiative_rate(det, m, math.exp(u), nature) * days / s_up)
+        return math.log(coincidences.radiative_rate(m, det, math.exp(u), nature=nature) * days / s_up)
 
     return math.exp(brentq(f, math.log(1e-12), math.log(1e-3), xtol=1e-10))
 
@@ -70,19 +70,19 @@ def main(argv=None):
 
     t0 = time.perf_counter()
     for mode in sens.MODES:
-        sens.limit_curve(masses[[0, -1]], det, exposure, mode, natures, n_threads=1)
+        sens.limit_curve(masses[[0, -1]], det, exposure, mode=mode, nature=natures, n_threads=1)
     warm = time.perf_counter() - t0
 
     timings, curves = {}, {}
     for mode in sens.MODES:
         t0 = time.perf_counter()
-        curves[mode] = sens.limit_curve(masses, det, exposure, mode, natures, n_threads=threads)
+        curves[mode] = sens.limit_curve(masses, det, exposure, mode=mode, nature=natures, n_threads=threads)
         timings[mode] = time.perf_counter() - t0
     total = sum(timings.values())
 
     # naive reference on a few masses of the same curve
     idx = np.unique(np.linspace(0, masses.size - 1, args.naive + 2).round().astype(int)[1:-1])
-    s_up = float(sens.poisson_upper_limit(sens.radiative_background_events(det, exposure)))
+    s_up = float(statistics.poisson_upper_limit(backgrounds.radiative_background_events(det, exposure)))
     t0 = time.perf_counter()
     worst = 0.0
     for i in idx:
@@ -107,7 +107,7 @@ def main(argv=None):
         f"{'OK' if ok_curve else 'MISSED'})"
     )
     print(
-        f"naive radiative limit (brentq around rates.radiative_rate): {naive_per_point * 1e3:.0f} ms per "
+        f"naive radiative limit (brentq around coincidences.radiative_rate): {naive_per_point * 1e3:.0f} ms per "
         f"(mass, nature), {naive_curve:.1f} s for the curve -> speed-up "
         f"{naive_curve / timings['radiative']:.1f}x; "
         f"largest difference {worst:.1e} ({'OK' if ok_agree else 'FAILED'})"

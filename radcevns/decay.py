@@ -15,12 +15,25 @@ Units: masses and energies in MeV, widths in MeV, lengths in cm, times in s,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
+from numba import njit
 
 from ._validate import as_array, as_nature, scalar_or_array
 from .constants import HBAR_MEV_S, HBARC_MEV_CM, MU_B_PER_MEV
+
+
+@njit(cache=True, nogil=True)
+def decay_probability_kernel(kappa, p_N):
+    """``1 - exp(-kappa / p_N)`` without cancellation; 1 for ``kappa = inf``.
+
+    ``kappa = L m_N Gamma / (hbar c)`` (MeV) for a decay region of length ``L``; ``p_N`` in MeV.
+    """
+    if math.isinf(kappa):
+        return 1.0
+    return -math.expm1(-kappa / p_N)
 
 
 def _channel_width(m_N, mu, daughter_mass, nature):

@@ -10,23 +10,25 @@ A :class:`Detector` collects what the event-rate code needs to turn cross sectio
   true photon energy) and a Gaussian energy resolution ``sigma(E)``;
 * the time budget: live fraction, reactor duty and exposure time.
 
-Defaults and where they come from (reference.md 5.1, ingredients.md 2; [S] = seed talk,
-[V] = verified public source, **assumption** = our choice, no source):
+Defaults and where they come from ("talk" = the conference talk presenting arXiv:2110.02233 by
+P. D. Bolton et al.; NUCLEUS 2019 = G. Angloher et al., Eur. Phys. J. C 79 (2019) 1018,
+arXiv:1905.10258; **assumption** = our choice, no source):
 
 ==========================  ===============================  ==============================================
 field                       default                          source
 ==========================  ===============================  ==============================================
-recoil_threshold_MeV        20 eV                            NUCLEUS design, 19.7 eV demonstrated [V]
-recoil_resolution_MeV       3 eV                             CaWO4 baseline resolution 2.94 eV [V, 2026]
-decay_length_cm             5 cm                             "< 5 cm to the cryogenic outer veto" [S]
-photon_window_MeV           (1 keV, 10 MeV)                  photon sensitivity of the seed talk [S]
+recoil_threshold_MeV        20 eV                            NUCLEUS 2019 design value; 19.7 eV shown by
+                                                             R. Strauss et al., EPJC 77 (2017) 506
+recoil_resolution_MeV       3 eV                             CaWO4 baseline resolution of about 3 eV
+decay_length_cm             5 cm                             "< 5 cm to the cryogenic outer veto" (talk)
+photon_window_MeV           (1 keV, 10 MeV)                  photon sensitivity of the veto (talk)
 photon_efficiency           0.5                              **assumption**: ~55 % interaction probability
                                                              of a 1 MeV photon in 2.5 cm of Ge times ~90 %
                                                              solid-angle coverage of the six-crystal veto
 photon_resolution_MeV       75 keV x sqrt(E / MeV)           **assumption** matching "50-100 keV at MeV"
-                                                             [S]: 53 keV at 0.5 MeV, 106 keV at 2 MeV
+                                                             (talk): 53 keV at 0.5 MeV, 106 keV at 2 MeV
 live_fraction               1.0                              **assumption** (dead time neglected)
-reactor_duty                0.8                              80 % used in NUCLEUS projections [2nd]
+reactor_duty                0.8                              80 %, as in NUCLEUS projections
 exposure_days               365.25                           **assumption**: one calendar year
 ==========================  ===============================  ==============================================
 
@@ -54,16 +56,34 @@ from ._validate import as_array, as_length_or_none, scalar_or_array
 from .constants import AVOGADRO, SECONDS_PER_DAY
 from .nuclear import Compound, Element, Nucleus, as_target
 
+__all__ = [
+    "NUCLEUS_10G_MASSES_KG",
+    "DEFAULT_RECOIL_THRESHOLD_MEV",
+    "DEFAULT_RECOIL_RESOLUTION_MEV",
+    "DEFAULT_DECAY_LENGTH_CM",
+    "DEFAULT_PHOTON_WINDOW_MEV",
+    "DEFAULT_PHOTON_EFFICIENCY",
+    "DEFAULT_PHOTON_SIGMA_1MEV",
+    "DEFAULT_REACTOR_DUTY",
+    "StochasticResolution",
+    "Crystal",
+    "Detector",
+    "units_per_kg",
+    "nucleus_10g",
+    "nucleus_1kg",
+]
+
 #: Phase-1 masses of the NUCLEUS-10g arrays in kg: nine 0.76 g CaWO4 cubes and nine 0.50 g Al2O3 cubes
-#: (ingredients.md 2: 6.8 g [2nd], 4.5 g inferred from the 5 mm cube size and the densities).
+#: (6.8 g of CaWO4 as quoted for NUCLEUS phase 1; 4.5 g of Al2O3 inferred from the 5 mm cube size and
+#: the densities).
 NUCLEUS_10G_MASSES_KG = {"CaWO4": 6.8e-3, "Al2O3": 4.5e-3}
 #: Default nuclear-recoil threshold in MeV (20 eV, NUCLEUS design value).
 DEFAULT_RECOIL_THRESHOLD_MEV = 20e-6
 #: Default Gaussian recoil-energy resolution in MeV (3 eV, CaWO4 baseline resolution).
 DEFAULT_RECOIL_RESOLUTION_MEV = 3e-6
-#: Default decay region in cm (distance to the cryogenic outer veto, seed talk).
+#: Default decay region in cm (distance to the cryogenic outer veto, quoted in the talk on arXiv:2110.02233).
 DEFAULT_DECAY_LENGTH_CM = 5.0
-#: Default photon window (measured energy) in MeV (seed talk: 1 keV to 10 MeV).
+#: Default photon window (measured energy) in MeV (1 keV to 10 MeV, quoted in the same talk).
 DEFAULT_PHOTON_WINDOW_MEV = (1e-3, 10.0)
 #: Default photon detection efficiency (our assumption, see the module docstring).
 DEFAULT_PHOTON_EFFICIENCY = 0.5
@@ -361,7 +381,7 @@ def nucleus_10g(**changes) -> Detector:
 def nucleus_1kg(**changes) -> Detector:
     """The kg-scale NUCLEUS upgrade, **our assumption**: 1 kg of CaWO4 with the phase-1 performance.
 
-    The upgrade is only announced as "kg-scale" (ingredients.md 2).  We put the whole kilogram into
+    The upgrade is only announced as "kg-scale" (NUCLEUS 2019, arXiv:1905.10258).  We put the whole kilogram into
     CaWO4 because tungsten (Z = 74) carries the Z^2-enhanced Primakoff and radiative rates: per unit
     mass, sum(Z^2) is four times that of Al2O3 (above a 20 eV threshold the Primakoff rate per kg is
     about twice that of Al2O3 at m_N = 2 MeV, the light nuclei recoiling harder).  Keyword arguments

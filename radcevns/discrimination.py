@@ -1,7 +1,7 @@
 """Telling a Dirac from a Majorana N with the photons of the radiative mode.
 
 A Dirac N decays as ``1 - P . n*`` in its rest frame (the photon is emitted against the N spin), a
-Majorana N isotropically (reference.md 1.3, 3.2): after the boost the Dirac photon spectrum is
+Majorana N isotropically (chapter 03 of the book): after the boost the Dirac photon spectrum is
 tilted towards soft, backward photons, the Majorana one is a symmetric box about E_N / 2. The rates
 differ too (a Majorana N has twice the width), but mu is unknown, so the test here is a **shape-only**
 test: the normalisation of the signal under the tested hypothesis is a free parameter (profiled,
@@ -24,11 +24,11 @@ Simple hypothesis ``H_true`` against ``H_alt`` (each with its free normalisation
   the median ``t`` of the ``H_true`` toys, ``Z = Phi^-1(1 - p)``, error from a bootstrap.
 
 Physics layer: :func:`photon_templates` (flux-folded, detector-smeared photon-energy or
-cos(theta_gamma) histograms from :func:`radcevns.rates.radiative_distributions`),
+cos(theta_gamma) histograms from :func:`radcevns.coincidences.radiative_distributions`),
 :func:`accidental_template` (accidentals flat in measured energy over the photon window, our
 assumption), :func:`significance_vs_events`, :func:`events_for_significance` and
 :func:`discrimination_reach` (smallest mu_{nu_e N} for a given significance at each mass, with the
-exact radiative rate of :mod:`radcevns.sensitivity`). The photon energy carries the discrimination;
+exact radiative rate of :class:`radcevns.coincidences.RadiativeYield`). The photon energy carries the discrimination;
 the angle to the beam is nearly the same for both natures once the recoil threshold selects
 wide-angle N (chapter 06).
 
@@ -42,10 +42,29 @@ import math
 
 import numpy as np
 from numba import njit
-from scipy import stats
+from scipy.special import ndtri
 
 from ._validate import as_array, as_nature
-from .sensitivity import _deviance, _profile_theta
+from .backgrounds import accidental_rate, background_model, check_detector, live_days
+from .coincidences import RadiativeYield, radiative_distributions
+from .detector import Detector
+from .quadrature import as_flux
+from .statistics import poisson_deviance, profile_normalisation
+
+__all__ = [
+    "NORMALISATIONS",
+    "OBSERVABLES",
+    "asimov_statistic",
+    "asimov_significance",
+    "kl_divergence",
+    "toy_significance",
+    "significance_vs_events",
+    "events_for_significance",
+    "default_energy_edges",
+    "photon_templates",
+    "accidental_template",
+    "discrimination_reach",
+]
 
 #: Normalisation treatments of the tested hypothesis.
 NORMALISATIONS = ("free", "total")
@@ -88,10 +107,10 @@ def _fit_deviance(n, shape, b, free):
     """Deviance of ``theta * shape + b`` against counts ``n`` (theta profiled if free, else 1)."""
     zero = np.zeros_like(n)
     if free:
-        theta = _profile_theta(0.0, zero, b, shape, n, 0.0, 2)
+        theta = profile_normalisation(0.0, zero, b, shape, n, 0.0, 2)
     else:
         theta = 1.0
-    return _deviance(0.0, theta, zero, b, shape, n)
+    return poisson_deviance(0.0, theta, zero, b, shape, n)
 
 
 @njit(cache=True)
@@ -198,7 +217,7 @@ def toy_significance(
     shape, free = _alt_shape(t, a, normalisation)
     # H_alt generated at its best fit to the H_true expectation
     if free:
-        theta = _profile_theta(0.0, np.zeros_like(t), b, shape, t + b, 0.0, 2)
+        theta = profile_normalisation(0.0, np.zeros_like(t), b, shape, t + b, 0.0, 2)
     else:
         theta = 1.0
     mean_alt = theta * shape + b
@@ -214,7 +233,7 @@ def toy_significance(
     def z_of(st, sa):
         med = np.median(st)
         p = np.count_nonzero(sa >= med) / sa.size
-        return (math.inf if p == 0 else float(stats.norm.isf(p))), p, med
+        return (math.inf if p == 0 else float(-ndtri(p))), p, med
 
     z, p, med = z_of(stat_true, stat_alt)
     z_gauss = float((med - np.mean(stat_alt)) / np.std(stat_alt, ddof=1))
@@ -289,13 +308,13 @@ def default_energy_edges(detector, top_MeV=8.0, n_bins=32):
 
 
 def photon_templates(
-    m_N,
-    detector,
-    mu,
+    m_N: float,
+    detector: Detector,
+    mu: float,
+    *,
     natures=("dirac", "majorana"),
     flux=None,
-    *,
-    observable="energy",
+    observable: str = "energy",
     edges=None,
     form_factor="helm",
     cos_method="quadrature",
@@ -319,7 +338,7 @@ def photon_templates(
     edges : array_like, optional
         Bin edges (MeV, or in cos theta); default :func:`default_energy_edges` or 20 bins in [-1, 1].
     cos_method, n_events, seed
-        Passed to :func:`radcevns.rates.radiative_distributions` for the angle (``"quadrature"``
+        Passed to :func:`radcevns.coincidences.radiative_distributions` for the angle (``"quadrature"``
         is exact and slow, ``"mc"`` uses ``n_events`` weighted events with ``seed``).
 
     Returns
@@ -327,11 +346,7 @@ def photon_templates(
     dict
         ``{"edges": edges, nature: counts per day per bin, ...}``.
     """
-    from . import rates
-    from .detector import Detector
-
-    if not isinstance(detector, Detector):
-        raise ValueError(f"detector must be a radcevns.detector.Detector, got {detector!r}")
+    check_detector(detector)
     if observable not in OBSERVABLES:
         raise ValueError(f"observable must be one of {OBSERVABLES}, got {observable!r}")
     nats = tuple(as_nature(n) for n in ((natures,) if isinstance(natures, str) else natures))
@@ -342,12 +357,12 @@ def photon_templates(
     for nat in nats:
         if observable == "energy":
             # the angular histogram is not used: a cheap Monte Carlo keeps it out of the way
-            d = rates.radiative_distributions(
-                detector,
+            d = radiative_distributions(
                 m_N,
+                detector,
                 mu,
-                nat,
-                flux,
+                nature=nat,
+                flux=flux,
                 energy_edges=edges,
                 cos_edges=np.array([-1.0, 1.0]),
                 cos_method="mc",
@@ -357,12 +372,12 @@ def photon_templates(
             )
             out[nat] = np.asarray(d.smeared_counts, dtype=np.float64)
         else:
-            d = rates.radiative_distributions(
-                detector,
+            d = radiative_distributions(
                 m_N,
+                detector,
                 mu,
-                nat,
-                flux,
+                nature=nat,
+                flux=flux,
                 energy_edges=default_energy_edges(detector, n_bins=4),
                 cos_edges=edges,
                 cos_method=cos_method,
@@ -413,11 +428,11 @@ def _solve_z(zfun, z, mu0):
 
 def discrimination_reach(
     m_N,
-    detector,
-    exposure_kg_yr,
-    z=3.0,
-    true_nature="majorana",
+    detector: Detector,
+    exposure_kg_yr: float,
     *,
+    z: float = 3.0,
+    true_nature: str = "majorana",
     flux=None,
     edges=None,
     normalisation="free",
@@ -430,7 +445,7 @@ def discrimination_reach(
     The true hypothesis (``true_nature``, moment mu) is tested against the other nature with a free
     normalisation (shape-only), on the measured photon-energy spectrum with the accidental background
     of :func:`radcevns.sensitivity.accidental_rate` (flat in energy). The number of signal events is
-    the exact radiative rate of :mod:`radcevns.sensitivity` times the exposure; the shapes are computed
+    the exact radiative rate of :class:`radcevns.coincidences.RadiativeYield` times the exposure; the shapes are computed
     at the solution mu and the solution is iterated until it is stable (they only depend on mu once
     N stops being long-lived).
 
@@ -446,31 +461,30 @@ def discrimination_reach(
     flux, edges, normalisation, form_factor
         As in :func:`photon_templates` and :func:`asimov_statistic`.
     **background
-        Fields of :class:`radcevns.sensitivity.BackgroundModel` (accidentals, veto rate, ...).
+        Fields of :class:`radcevns.backgrounds.BackgroundModel` (accidentals, veto rate, ...).
 
     Returns
     -------
     float or ndarray
         mu in mu_B (``inf`` where the mode has no reach).
     """
-    from . import rates
-    from . import sensitivity as sens
-
     masses = as_array(m_N, "m_N", positive=True)
     z = float(as_array(z, "z", positive=True))
     true_nature = as_nature(true_nature)
     alt_nature = "dirac" if true_nature == "majorana" else "majorana"
-    det, exposure, bg = sens._common_inputs(detector, exposure_kg_yr, "radiative", background, 0.9)
-    fl = rates._flux(flux)
-    days = float(sens.live_days(det, exposure))
+    det = check_detector(detector)
+    exposure = float(as_array(exposure_kg_yr, "exposure_kg_yr", positive=True))
+    bg = background_model(**background)
+    fl = as_flux(flux)
+    days = float(live_days(det, exposure))
     if edges is None:
         edges = default_energy_edges(det)
     edges = as_array(edges, "edges")
-    b = sens.accidental_rate(det, fl, background=bg) * days * accidental_template(det, edges)
+    b = accidental_rate(det, flux=fl, background=bg) * days * accidental_template(det, edges)
     out = []
     for m in masses.ravel():
         m = float(m)
-        y = sens._RadiativeYield(det, m, (true_nature,), fl, form_factor=form_factor)
+        y = RadiativeYield(m, det, (true_nature,), flux=fl, form_factor=form_factor)
         if not y(_MU_SHAPE, true_nature) > 0.0:
             out.append(math.inf)
             continue
@@ -478,7 +492,13 @@ def discrimination_reach(
         mu_sol = math.inf
         for _ in range(int(max_iterations)):
             tpl = photon_templates(
-                m, det, mu_shape, (true_nature, alt_nature), fl, edges=edges, form_factor=form_factor
+                m,
+                det,
+                mu_shape,
+                natures=(true_nature, alt_nature),
+                flux=fl,
+                edges=edges,
+                form_factor=form_factor,
             )
             t_shape = tpl[true_nature] / tpl[true_nature].sum()
             alt = tpl[alt_nature]

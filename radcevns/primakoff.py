@@ -65,6 +65,19 @@ def threshold_kernel(m, M):
     return m + m * m / (2.0 * M)
 
 
+@njit(cache=True)
+def emin_kernel(E_R, m, M):
+    """Smallest neutrino energy (MeV) giving the recoil ``E_R`` in nu A -> X A with ``m_X = m``.
+
+    ``(m^2 + 2 M E_R) / (2 (q - E_R))`` with ``q = sqrt(E_R^2 + 2 M E_R)`` (N emitted along the recoil
+    momentum); for ``m = 0`` it is the CEvNS value ``(E_R + q) / 2``.
+    """
+    if E_R <= 0.0:
+        return math.inf
+    q = math.sqrt(E_R * E_R + 2.0 * M * E_R)
+    return (m * m + 2.0 * M * E_R) / (2.0 * (q - E_R))
+
+
 @njit(cache=True, error_model="numpy")
 def recoil_range_kernel(E, m, M):
     """Exact (E_R^min, E_R^max) in MeV; (0, 0) below threshold.

@@ -50,6 +50,7 @@ from numba import njit
 
 from ._validate import as_array, as_length_or_none, as_nature, scalar_or_array
 from .constants import ALPHA, HBARC_MEV_CM, MEV2_TO_CM2, MU_B_PER_MEV
+from .decay import decay_probability_kernel
 from .decay import width as decay_width
 from .nuclear import form_factor_code, target_arrays
 from .primakoff import dsigma_kernel, polarisation_kernel, recoil_range_kernel, threshold_kernel
@@ -140,13 +141,6 @@ _GL16_X, _GL16_W = np.polynomial.legendre.leggauss(16)
 # kernels
 # --------------------------------------------------------------------------------------------------
 @njit(cache=True)
-def _p_decay(kappa, p_N):
-    if math.isinf(kappa):
-        return 1.0
-    return -math.expm1(-kappa / p_N)
-
-
-@njit(cache=True)
 def _recoil_window(E, m, M, rthr, rsig):
     """Kinematic recoil range cut by the recoil threshold: sharp (rsig = 0) or smeared (6 sigma below)."""
     lo, hi = recoil_range_kernel(E, m, M)
@@ -229,7 +223,7 @@ def _spectrum_kernel(
                                 pl, pt = polarisation_kernel(E, R, m, M[j])
                                 wgt = 1.0 + alpha * pl * cs
                             f = wgt / (2.0 * a * p_N)
-                            acc += gw[i] * half * R * ds * f * _p_decay(kappa, p_N)
+                            acc += gw[i] * half * R * ds * f * decay_probability_kernel(kappa, p_N)
                     total += Ews[k] * wiso[j] * br[c] * acc
         out[g] = total
 
@@ -332,7 +326,7 @@ def _angle_kernel(
                                 wgt = 1.0 + alpha * (pl * cst + pt * sst * cphi)
                             inner += pw[q] * 0.5 * math.pi * jac * wgt
                         dP = inner / (2.0 * math.pi)
-                        acc += gw[i] * half * R * ds * dP * _p_decay(kappa, p_N)
+                        acc += gw[i] * half * R * ds * dP * decay_probability_kernel(kappa, p_N)
                 total += Ews[k] * wiso[j] * acc
         out[ic] = total
 
@@ -415,7 +409,7 @@ def _double_kernel(
                     pt = 0.0
                     if alpha != 0.0:
                         pl, pt = polarisation_kernel(E, R, m, M[j])
-                    base = Ews[k] * wiso[j] * gw[i] * half * R * ds * _p_decay(kappa, p_N)
+                    base = Ews[k] * wiso[j] * gw[i] * half * R * ds * decay_probability_kernel(kappa, p_N)
                     for ch in range(a_fac.shape[0]):
                         a = a_fac[ch]
                         if a <= 0.0 or br[ch] == 0.0:
@@ -534,7 +528,7 @@ def _generate_kernel(U, E_arr, Ew_arr, iso_idx, ch_idx, m, Z, A, M, ff, rthr, rs
         out[n, 13] = p_N * kz - gz_
         out[n, 14] = gz_ / gE if gE > 0.0 else 0.0
         out[n, 15] = cst
-        out[n, 16] = Ew_arr[n] * ds * R * (u1 - u0) * wdec * _p_decay(kappa, p_N)
+        out[n, 16] = Ew_arr[n] * ds * R * (u1 - u0) * wdec * decay_probability_kernel(kappa, p_N)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from radcevns import backgrounds, coincidences
 from radcevns import discrimination as dis
 
 # two toy shapes on [0, 1]: a flat box (Majorana-like) and a falling triangle (Dirac-like)
@@ -103,8 +104,6 @@ def test_bad_input():
 # physics: NUCLEUS photon spectra
 # --------------------------------------------------------------------------------------------------
 from radcevns import detector as detmod  # noqa: E402
-from radcevns import rates  # noqa: E402
-from radcevns import sensitivity as sens  # noqa: E402
 
 D1K = detmod.nucleus_1kg()
 
@@ -141,15 +140,15 @@ def test_significance_versus_events():
 
 
 def test_reach_reproduces_three_sigma():
-    """At the returned mu: templates at that mu, events from rates.radiative_rate, accidentals -> Z = 3."""
+    """At the returned mu: templates at that mu, events from coincidences.radiative_rate, accidentals -> Z = 3."""
     m, exposure = 2.0, 1.0
     for true, alt in (("majorana", "dirac"), ("dirac", "majorana")):
-        mu = dis.discrimination_reach(m, D1K, exposure, 3.0, true)
-        days = sens.live_days(D1K, exposure)
+        mu = dis.discrimination_reach(m, D1K, exposure, z=3.0, true_nature=true)
+        days = backgrounds.live_days(D1K, exposure)
         tpl = dis.photon_templates(m, D1K, mu)
-        n_sig = rates.radiative_rate(D1K, m, mu, true) * days
+        n_sig = coincidences.radiative_rate(m, D1K, mu, nature=true) * days
         edges = tpl["edges"]
-        b = sens.accidental_rate(D1K) * days * dis.accidental_template(D1K, edges)
+        b = backgrounds.accidental_rate(D1K) * days * dis.accidental_template(D1K, edges)
         shape = tpl[true] / tpl[true].sum()
         assert dis.asimov_significance(n_sig * shape, tpl[alt], b) == pytest.approx(3.0, rel=2e-3)
 

@@ -1,4 +1,4 @@
-"""Event rates (radcevns.rates): SM CEvNS, Primakoff and radiative coincidences at a reactor.
+"""Recoil rates (radcevns.rates): SM CEvNS and Primakoff upscattering at a reactor.
 
 Expected values come from outside the code under test: the published NUCLEUS CEvNS rate, nested
 scipy quadratures of formulas typed in here (SM CEvNS) or of the separately tested cross sections
@@ -15,9 +15,9 @@ from scipy.integrate import quad
 from scipy.special import spherical_jn
 
 import radcevns as rc
-from radcevns import decay, primakoff, radiative, rates
 from radcevns import detector as D
 from radcevns import flux as F
+from radcevns import primakoff, rates
 
 HBARC_MEV_CM = sc.physical_constants["reduced Planck constant times c in MeV fm"][0] * 1e-13
 G_F = sc.physical_constants["Fermi coupling constant"][0] * 1e-6  # MeV^-2
@@ -88,10 +88,10 @@ def test_cevns_rate_against_nested_quad(smooth_flux):
         )[0]
 
     expected = quad(inner, lo, hi, epsrel=1e-10)[0] * (1000 * sc.N_A / nuc.molar_mass) * 86400
-    got = rates.cevns_rate("W184", smooth_flux, lo, hi)
+    got = rates.cevns_rate("W184", flux=smooth_flux, E_R_min=lo, E_R_max=hi)
     assert got == pytest.approx(expected, rel=1e-6)
     R = np.array([5e-6, 40e-6, 300e-6])
-    spec = rates.cevns_spectrum(R, "W184", smooth_flux)
+    spec = rates.cevns_spectrum(R, "W184", flux=smooth_flux)
     exp_spec = [inner(r) * (1000 * sc.N_A / nuc.molar_mass) * 86400 for r in R]
     np.testing.assert_allclose(spec, exp_spec, rtol=1e-6)
 
@@ -111,8 +111,8 @@ def test_cevns_rate_matches_published_nucleus_value():
         lambda E: factor * site(E), e_min=site.e_min, e_max=site.e_max, breakpoints=site.breakpoints
     )
     assert nucleus_flux.total() == pytest.approx(1.83e12, rel=0.01)  # ingredients.md 1.4
-    assert rates.cevns_rate("CaWO4", nucleus_flux) == pytest.approx(218.2e-3 / 6.8e-3, rel=0.10)
-    assert rates.cevns_rate("Al2O3", nucleus_flux) == pytest.approx(8.4e-3 / 4.5e-3, rel=0.10)
+    assert rates.cevns_rate("CaWO4", flux=nucleus_flux) == pytest.approx(218.2e-3 / 6.8e-3, rel=0.10)
+    assert rates.cevns_rate("Al2O3", flux=nucleus_flux) == pytest.approx(8.4e-3 / 4.5e-3, rel=0.10)
 
 
 def test_cevns_detector_rate_is_mass_times_duty_times_per_kg_rate():
@@ -128,10 +128,10 @@ def test_recoil_smearing_against_explicit_convolution(smooth_flux):
     sig, R0 = 4e-6, 30e-6
     x, w = np.polynomial.legendre.leggauss(64)
     T = R0 + 6 * sig * x
-    true = rates.cevns_spectrum(T, "W184", smooth_flux)
+    true = rates.cevns_spectrum(T, "W184", flux=smooth_flux)
     gauss = np.exp(-0.5 * ((R0 - T) / sig) ** 2) / (math.sqrt(2 * math.pi) * sig)
     expected = np.sum(w * 6 * sig * true * gauss)
-    got = rates.cevns_spectrum(R0, "W184", smooth_flux, recoil_resolution_MeV=sig)
+    got = rates.cevns_spectrum(R0, "W184", flux=smooth_flux, recoil_resolution_MeV=sig)
     assert got == pytest.approx(expected, rel=1e-6)
 
 
@@ -148,187 +148,79 @@ def test_minimum_neutrino_energy_is_the_edge_of_the_recoil_range(m, R):
         lo, hi = primakoff.recoil_range(E, m, "W184")
         return min(R - lo, hi - R) if hi > 0 else -1.0
 
-    e0 = rates.emin_kernel(R, m, M)
+    e0 = primakoff.emin_kernel(R, m, M)
     assert inside(e0 * (1 + 1e-9)) > 0 > inside(e0 * (1 - 1e-6))
 
 
 def test_primakoff_rate_is_flux_times_sigma(smooth_flux):
     m, mu = 1.5, 1e-9
     expected = _flux_sigma(smooth_flux, m, "W184", mu) * D.units_per_kg("W184") * 86400
-    assert rates.primakoff_rate("W184", m, mu, smooth_flux) == pytest.approx(expected, rel=1e-6)
+    assert rates.primakoff_rate(m, "W184", mu, flux=smooth_flux) == pytest.approx(expected, rel=1e-6)
 
 
 def test_primakoff_spectrum_against_quad(smooth_flux):
     m, mu = 2.0, 1e-9
     nuc = rc.nucleus("W184")
     for R in (10e-6, 200e-6):
-        e_min = rates.emin_kernel(R, m, nuc.mass)  # checked against the recoil range above
+        e_min = primakoff.emin_kernel(R, m, nuc.mass)  # checked against the recoil range above
         expected = quad(
             lambda E, R=R: smooth_flux(E) * primakoff.dsigma_dER(E, R, m, nuc, mu), e_min, 10.0, epsrel=1e-11
         )[0]
         expected *= D.units_per_kg(nuc) * 86400
-        assert rates.primakoff_spectrum(R, nuc, smooth_flux, m, mu) == pytest.approx(expected, rel=1e-6)
+        assert rates.primakoff_spectrum(R, m, nuc, mu, flux=smooth_flux) == pytest.approx(expected, rel=1e-6)
 
 
 def test_primakoff_scales_exactly_as_mu_squared():
     R = np.array([20e-6, 100e-6])
-    a = rates.primakoff_spectrum(R, "CaWO4", None, 1.0, 1e-9)
-    b = rates.primakoff_spectrum(R, "CaWO4", None, 1.0, 3e-9)
+    a = rates.primakoff_spectrum(R, 1.0, "CaWO4", 1e-9, flux=None)
+    b = rates.primakoff_spectrum(R, 1.0, "CaWO4", 3e-9, flux=None)
     np.testing.assert_allclose(b / a, 9.0, rtol=1e-12)
-    table = rates.primakoff_spectrum(R, "CaWO4", None, 1.0, np.array([[1e-9], [3e-9]]))
+    table = rates.primakoff_spectrum(R, 1.0, "CaWO4", np.array([[1e-9], [3e-9]]), flux=None)
     np.testing.assert_allclose(table, np.stack([a, b]), rtol=1e-12)
     det = D.nucleus_10g()
-    assert rates.primakoff_rate(det, 1.0, 2e-9) / rates.primakoff_rate(det, 1.0, 1e-9) == pytest.approx(4.0)
+    assert rates.primakoff_rate(1.0, det, 2e-9) / rates.primakoff_rate(1.0, det, 1e-9) == pytest.approx(4.0)
 
 
 def test_primakoff_spectrum_is_zero_where_no_neutrino_can_produce_the_recoil(smooth_flux):
     """Above the largest recoil reachable with E_nu = 10 MeV the spectrum vanishes exactly."""
     hi = primakoff.recoil_range(10.0, 1.0, "W184")[1]
-    assert rates.primakoff_spectrum(1.01 * hi, "W184", smooth_flux, 1.0, 1e-9) == 0.0
-    assert rates.primakoff_spectrum(1e-5, "W184", smooth_flux, 10.5, 1e-9) == 0.0
-
-
-# --------------------------------------------------------------------------------------------------
-# radiative coincidences
-# --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("nature", ["dirac", "majorana"])
-@pytest.mark.parametrize("m", [0.3, 3.0])
-def test_ideal_detector_gives_flux_times_sigma_times_br(smooth_flux, nature, m):
-    """Efficiencies 1, window everything, L = infinity: every upscattering gives a counted photon."""
-    mu = 3e-8
-    det = _ideal()
-    expected = _flux_sigma(smooth_flux, m, "W184", mu) * det.crystals[0].n_units * 86400  # BR = 1
-    assert rates.radiative_rate(det, m, mu, nature, smooth_flux) == pytest.approx(expected, rel=1e-7)
-    # two decay channels of equal moments: the branching ratios add up to one
-    two = rates.radiative_rate(det, m, mu, nature, smooth_flux, decay_moments={"e": mu, "mu": mu})
-    assert two == pytest.approx(expected, rel=1e-7)
-
-
-def test_closed_channel_lowers_the_rate_by_its_branching_ratio(smooth_flux):
-    """N -> N' gamma with a heavier N' is closed; N -> nu gamma then has BR = 1 whatever the moments."""
-    det = _ideal(decay_length_cm=5.0)
-    base = rates.radiative_rate(det, 2.0, 3e-8, "dirac", smooth_flux)
-    closed = rates.radiative_rate(
-        det, 2.0, 3e-8, "dirac", smooth_flux, decay_moments={"e": 3e-8, "s": 1e-6}, daughter_masses={"s": 3.0}
-    )
-    assert closed == pytest.approx(base, rel=1e-12)
-
-
-def test_radiative_rate_scales_as_mu4_then_mu2():
-    det = D.nucleus_10g()
-    r1, r2 = rates.radiative_rate(det, 2.0, np.array([3e-8, 6e-8]), "dirac")
-    assert r2 / r1 == pytest.approx(16.0, rel=1e-5)  # long-lived: production mu^2 x decay mu^2
-    # every N decays within 5 cm for a huge moment: only the production mu^2 is left
-    big = rates.radiative_rate(det, 2.0, np.array([1e-2, 2e-2]), "dirac")
-    assert big[1] / big[0] == pytest.approx(4.0, rel=1e-9)
-
-
-def test_majorana_is_twice_dirac_while_long_lived(smooth_flux):
-    det = _ideal(decay_length_cm=5.0, photon_efficiency=0.5, recoil_threshold_MeV=20e-6)
-    dirac, majorana = rates.radiative_rate(det, 1.0, 3e-8, ("dirac", "majorana"), smooth_flux)
-    assert majorana / dirac == pytest.approx(2.0, rel=1e-5)
-
-
-def test_counts_scale_with_mass_and_time():
-    det = D.nucleus_10g(exposure_days=30.0)
-    base = rates.radiative_counts(det, 2.0, 3e-8, "majorana")
-    assert base == pytest.approx(30.0 * rates.radiative_rate(det, 2.0, 3e-8, "majorana"), rel=1e-12)
-    assert rates.radiative_counts(det.scaled(4.0), 2.0, 3e-8, "majorana") == pytest.approx(
-        4 * base, rel=1e-12
-    )
-    assert rates.radiative_counts(det, 2.0, 3e-8, "majorana", exposure_days=90.0) == pytest.approx(3 * base)
-    assert rates.radiative_counts(det, 2.0, 3e-8, "majorana", reactor_duty=0.4) == pytest.approx(base / 2)
-
-
-def test_threshold_above_every_recoil_gives_exactly_zero():
-    det = D.nucleus_10g()
-    assert rates.radiative_rate(det, 1.0, 3e-8, "dirac", recoil_threshold_MeV=0.1) == 0.0
-    assert rates.radiative_rate(det, 20.0, 3e-8, "dirac") == 0.0  # above every reactor antineutrino
-    assert rates.radiative_rate(det, 1.0, 0.0, "dirac") == 0.0
-    assert rates.radiative_rate(det, 1.0, 3e-8, "dirac", method="grid", recoil_threshold_MeV=0.1) == 0.0
-
-
-def test_fast_path_agrees_with_photon_spectrum_grid():
-    """Analytic photon-box integral per recoil node versus radiative.photon_spectrum on a grid."""
-    det = D.Detector(crystals=[("Al", 0.01)])
-    for kw in ({}, {"photon_efficiency": lambda E: 0.9 * np.exp(-E / 3.0), "photon_window_MeV": (0.3, 5.0)}):
-        fast = rates.radiative_rate(det, 3.0, 3e-8, ("dirac", "majorana"), n_flux=16, **kw)
-        grid = rates.radiative_rate(det, 3.0, 3e-8, ("dirac", "majorana"), n_flux=16, method="grid", **kw)
-        np.testing.assert_allclose(grid, fast, rtol=2e-3)
-
-
-def test_mean_decay_probability_against_weighted_events(smooth_flux):
-    """<1 - exp(-L/lambda)> over generated events (radiative.generate + decay.decay_probability)."""
-    m, mu, L = 1.0, 3e-8, 5.0
-    det = _ideal(decay_length_cm=L, recoil_threshold_MeV=20e-6)
-    ev = radiative.generate(200_000, smooth_flux, m, "W184", mu, "dirac", recoil_threshold=20e-6, seed=3)
-    ev = ev[ev["weight"] > 0]
-    E_N = ev["p_N"][:, 0]
-    p_dec = decay.decay_probability(L, E_N, m, mu, "dirac")
-    expected = np.sum(ev["weight"] * p_dec) / np.sum(ev["weight"])
-    got = rates.mean_decay_probability(det, m, mu, "dirac", smooth_flux)
-    assert got == pytest.approx(expected, rel=5e-3)
-    assert 0.0 < got < 1e-4  # long-lived (reference.md 3.3)
-
-
-def test_mu_arrays_natures_and_table():
-    det = D.nucleus_10g()
-    mus = np.array([1e-8, 3e-8])
-    both = rates.radiative_rate(det, 2.0, mus, ("dirac", "majorana"))
-    assert both.shape == (2, 2)
-    assert both[1, 0] == pytest.approx(rates.radiative_rate(det, 2.0, 1e-8, "majorana"), rel=1e-12)
-    table = rates.radiative_rate_table(det, [1.0, 2.0], 3e-8, n_threads=2)
-    assert table.shape == (2, 2)
-    assert table[1, 0] == pytest.approx(rates.radiative_rate(det, 2.0, 3e-8, "dirac"), rel=1e-12)
-
-
-def test_distributions_are_consistent_with_the_rate():
-    det = D.Detector(crystals=[("Al2O3", 0.01)])
-    out = {}
-    for nat in ("dirac", "majorana"):
-        d = rates.radiative_distributions(
-            det, 2.0, 3e-8, nat, energy_edges=np.linspace(0, 12.5, 51), n_flux_angle=12
-        )
-        assert d.rate_detected == pytest.approx(
-            rates.radiative_rate(det, 2.0, 3e-8, nat, n_flux=256), rel=1e-12
-        )
-        # constant efficiency: the true histogram holds eff x every photon; smearing conserves it
-        assert d.true_counts.sum() == pytest.approx(det.photon_efficiency * d.rate_all, rel=1e-9)
-        assert d.smeared_counts.sum() == pytest.approx(d.true_counts.sum(), rel=1e-4)
-        assert d.cos_counts.sum() == pytest.approx(d.rate_detected, rel=1e-9)
-        out[nat] = d
-    mean = {k: np.sum(d.energy_centres * d.true_counts) / d.true_counts.sum() for k, d in out.items()}
-    assert mean["dirac"] < mean["majorana"]  # Dirac photons soft (reference.md S4.2, seed talk)
-
-
-def test_angular_quadrature_against_weighted_events():
-    det = D.Detector(crystals=[("Al2O3", 0.01)])
-    edges = np.linspace(-1, 1, 6)
-    q = rates.radiative_distributions(det, 2.0, 3e-8, "dirac", cos_edges=edges, n_flux_angle=16)
-    mc = rates.radiative_distributions(
-        det, 2.0, 3e-8, "dirac", cos_edges=edges, cos_method="mc", n_events=300_000
-    )
-    np.testing.assert_allclose(mc.cos_counts, q.cos_counts, rtol=0.03)
+    assert rates.primakoff_spectrum(1.01 * hi, 1.0, "W184", 1e-9, flux=smooth_flux) == 0.0
+    assert rates.primakoff_spectrum(1e-5, 10.5, "W184", 1e-9, flux=smooth_flux) == 0.0
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda det: rates.radiative_rate(det, -1.0, 3e-8),
-        lambda det: rates.radiative_rate(det, 1.0, -3e-8),
-        lambda det: rates.radiative_rate(det, 1.0, 3e-8, "sterile"),
-        lambda det: rates.radiative_rate(det, 1.0, 3e-8, method="exact"),
-        lambda det: rates.radiative_rate(det, 1.0, 3e-8, photon_eff=0.3),
-        lambda det: rates.radiative_rate("CaWO4", 1.0, 3e-8),
-        lambda det: rates.radiative_rate(det, 1.0, 3e-8, photon_efficiency=2.0),
-        lambda det: rates.cevns_rate("CaWO4", None, 100e-6, 10e-6),
+        lambda det: rates.cevns_rate("CaWO4", flux=None, E_R_min=100e-6, E_R_max=10e-6),
         lambda det: rates.cevns_spectrum(-1e-6, "CaWO4"),
-        lambda det: rates.primakoff_spectrum(1e-5, "CaWO4", None, -1.0, 1e-9),
-        lambda det: rates.radiative_distributions(det, 1.0, 3e-8, energy_edges=[1.0, 0.5]),
-        lambda det: rates.radiative_distributions(det, 1.0, 3e-8, cos_edges=[-2.0, 0.0]),
-        lambda det: rates.radiative_rate(det, 1.0, 3e-8, flux="chooz"),
+        lambda det: rates.primakoff_spectrum(1e-5, -1.0, "CaWO4", 1e-9, flux=None),
     ],
 )
 def test_bad_inputs_raise(call):
     with pytest.raises(ValueError):
         call(D.nucleus_10g())
+
+
+# --------------------------------------------------------------------------------------------------
+# the massless limit
+# --------------------------------------------------------------------------------------------------
+def test_primakoff_rate_grows_as_log_of_inverse_mass(smooth_flux):
+    """Without a threshold dsigma/dE_R = alpha mu^2 Z^2 (1/E_R - ...) down to E_R^min ~ m^4 / (8 M E^2):
+    lowering m_N tenfold adds exactly alpha mu^2 Z^2 x 4 ln 10 to sigma at every energy (F = 1 there),
+    so the rate grows by that times the flux (closed form, no fitted number)."""
+    mu = 1e-9
+    Z = 74
+    alpha = sc.fine_structure
+    m_e = sc.physical_constants["electron mass energy equivalent in MeV"][0]
+    mu_mev = mu * math.sqrt(4 * math.pi * alpha) / (2 * m_e)  # Bohr magneton e / 2 m_e in MeV^-1
+    cm2 = (HBARC_MEV_CM) ** 2
+    flux_total = quad(lambda E: smooth_flux(E), 0.0, 10.0, epsrel=1e-12)[0]
+    step = alpha * mu_mev**2 * Z**2 * 4 * math.log(10.0) * cm2 * flux_total
+    step *= D.units_per_kg("W184") * 86400
+    r = [
+        rates.primakoff_rate(m, "W184", mu, flux=smooth_flux, form_factor="none") for m in (1e-5, 1e-6, 1e-7)
+    ]
+    assert r[1] - r[0] == pytest.approx(step, rel=1e-4)
+    assert r[2] - r[1] == pytest.approx(step, rel=1e-4)
+    assert rates.primakoff_rate(0.0, "W184", mu, flux=smooth_flux) == math.inf
+    assert rates.primakoff_rate(0.0, "W184", 0.0, flux=smooth_flux) == 0.0
