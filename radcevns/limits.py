@@ -599,6 +599,18 @@ def nu_e_upscattering_T_range(
     """Kinematic range (T_min, T_max) in MeV of the electron kinetic energy in nu e -> N e.
 
     Electron at rest; (0, 0) below the threshold ``E_nu = m_N + m_N^2 / (2 m_e)``.
+
+    Parameters
+    ----------
+    E_nu_MeV : array_like
+        Neutrino energy in MeV (> 0).
+    m_N_MeV : array_like
+        Sterile-neutrino mass in MeV (>= 0), broadcast against ``E_nu_MeV``.
+
+    Returns
+    -------
+    (float or ndarray, float or ndarray)
+        Smallest and largest electron kinetic energy in MeV.
     """
     E = as_array(E_nu_MeV, "E_nu_MeV", positive=True)
     m = as_array(m_N_MeV, "m_N_MeV", nonnegative=True)
@@ -661,7 +673,12 @@ def nu_e_upscattering_dsigma_dT(
     m_N_MeV : array_like
         Sterile-neutrino mass in MeV (>= 0).
     mu_bohr : array_like
-        Transition moment in Bohr magnetons.
+        Transition moment in Bohr magnetons (convention A).
+
+    Returns
+    -------
+    float or ndarray
+        dsigma/dT_e in cm^2/MeV, exactly 0 outside the kinematic range.
     """
     E = as_array(E_nu_MeV, "E_nu_MeV", positive=True)
     T = as_array(T_e_MeV, "T_e_MeV", positive=True)

@@ -537,3 +537,25 @@ def test_import_and_names_do_not_need_hnlimits():
         "assert L.available_limits('e'); assert 'HNLimits' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _module_level_public_names(path):
+    import ast
+
+    names = set()
+    for node in ast.parse(Path(path).read_text()).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {n for n in names if not n.startswith("_")}
+
+
+@pytest.mark.parametrize("module", ["limits", "plotting"])
+def test_all_lists_exactly_the_public_names(module):
+    import importlib
+
+    mod = importlib.import_module(f"radcevns.{module}")
+    assert sorted(mod.__all__) == sorted(_module_level_public_names(mod.__file__))
