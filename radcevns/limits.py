@@ -1,14 +1,19 @@
 """Existing limits on the active-sterile transition magnetic moment in the (m_N, mu) plane.
 
-Every curve is returned in the plane (m_N [MeV], mu_{nu_alpha N} [mu_B]) in **convention A**
-(reference.md section 1.1)::
+Every curve is returned in the plane (m_N [MeV], mu_{nu_alpha N} [mu_B]) in **convention A** (the
+convention of the introduction of the book and of :mod:`radcevns.conventions`)::
 
     L  >  (mu / 2) * nubar_L sigma^{ab} N_R F_ab + h.c.,    Gamma_Dirac(N -> nu gamma) = mu^2 m_N^3 / (16 pi),
 
-(Majorana N: twice that width) and at **90 % CL**.
+(Majorana N: twice that width) and at **90 % CL**. Plotting helpers live in :mod:`radcevns.plotting`.
 
 Where the curves come from
 --------------------------
+The catalogue is data, not code: ``radcevns/data/existing_limits.toml`` has one table per limit
+(source, arXiv number, bibkey, flavours, CL as published, units of the files, shape, category, label),
+and ``radcevns/data/README.md`` describes every data file. This module reads it (:func:`load_catalogue`)
+and converts the curves.
+
 * Most curves are read at run time from the digitised dipole-portal limits shipped with the PyPI package
   ``HNLimits`` (1.2.0, folder ``HNLimits/include/data/dipole/``); nothing is copied. Their files give
   either the dipole ``d`` of Magill et al. (``L > d nubar sigma N F``) in GeV^-1, converted with
@@ -16,13 +21,15 @@ Where the curves come from
   (:func:`radcevns.conventions.dipole_d_per_gev_to_mu_bohr`), or ``mu`` directly in mu_B (taken as
   convention A, as HNLimits does). Masses are in GeV or MeV depending on the file. The metadata
   spreadsheet of the HNLimits repository is not part of the wheel, so units, CL and sources are taken
-  from the file headers (checked against ingredients.md 4.1 and the source figures shipped next to the
+  from the file headers (checked against the source papers and the source figures shipped next to the
   files).
 * Curves HNLimits lacks and that matter below a few MeV live in ``radcevns/data/limits_*.dat`` (headers
   give source, units, CL, conversion and how they were obtained): the m_N -> 0 effective-moment limits of
   GEMMA, TEXONO and Borexino drawn as horizontal lines up to a computed validity mass, and the stellar
   cooling region and the low-mass (m_N < 1.1 MeV) part of the Borexino curve, digitised here from the
   vector graphics of Fig. 1 of arXiv:2007.15563 (the copy shipped with HNLimits).
+
+HNLimits is imported only when a curve is first built, not when this module is imported.
 
 Confidence level
 ----------------
@@ -61,11 +68,14 @@ Caveats found while assembling the curves
 from __future__ import annotations
 
 import math
+import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_array, scalar_or_array
 from .constants import ALPHA, M_ELECTRON, MEV2_TO_CM2, MU_B_PER_MEV
@@ -76,13 +86,16 @@ __all__ = [
     "POISSON_CL95_TO_CL90",
     "FLAVOURS",
     "CATEGORIES",
+    "DEFAULT_M_RANGE_MEV",
+    "DEFAULT_MU_RANGE_BOHR",
+    "DATA_DIR",
+    "CATALOGUE_FILE",
     "ExistingLimit",
+    "load_catalogue",
     "available_limits",
     "existing_limits",
     "strongest_limit",
     "excluding_limits",
-    "plot_existing_limits",
-    "plot_projection",
     "nu_e_upscattering_T_range",
     "nu_e_upscattering_dsigma_dT",
     "nu_e_upscattering_rate_ratio",
@@ -99,12 +112,32 @@ CATEGORIES = ("laboratory", "astrophysics", "cosmology")
 #: Default plotting window: m_N in MeV and mu in mu_B.
 DEFAULT_M_RANGE_MEV = (1e-2, 10.0)
 DEFAULT_MU_RANGE_BOHR = (1e-12, 1e-5)
+#: Folder of the data files shipped with the package (see its README.md).
+DATA_DIR = Path(__file__).resolve().parent / "data"
+#: The catalogue of existing limits read by :func:`existing_limits`.
+CATALOGUE_FILE = DATA_DIR / "existing_limits.toml"
 
 _KINDS = ("upper", "region")
-_DATA_DIR = Path(__file__).resolve().parent / "data"
-_HNL_DIPOLE = ("include", "data", "dipole")
-_ALL = ("e", "mu", "tau")
+_SHAPES = ("curve", "lower_branch", "polygon", "band")
+_ORIGINS = ("hnlimits", "radcevns")
+_MOMENTS = ("d_per_GeV", "mu_bohr")
+_MASS_FACTORS = {"MeV": 1.0, "GeV": 1e3}
 _CL_FACTORS = {90.0: 1.0, 95.0: CL95_TO_CL90}
+_REQUIRED = (
+    "name",
+    "kind",
+    "flavours",
+    "process",
+    "source",
+    "bibkey",
+    "cl",
+    "origin",
+    "files",
+    "mass_unit",
+    "moment",
+    "shape",
+    "label",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +159,7 @@ class ExistingLimit:
     process, source, bibkey : str
         Physics process, arXiv identifier(s) and bibliography key.
     cl, cl_original : float
-        Confidence level after conversion (always 90) and as published.
+        Confidence level after conversion (always 90) and as published, in %.
     units_original : str
         Units and convention of the original data.
     conversion : str
@@ -141,9 +174,11 @@ class ExistingLimit:
         Terrestrial experiments (including solar-neutrino detectors) versus astrophysical and
         cosmological bounds, which depend on stellar or cosmological modelling.
     label : str
-        Text written next to the curve by :func:`plot_existing_limits` ("" for none).
+        Text written next to the curve by :func:`radcevns.plotting.plot_existing_limits` ("" for none).
     notes : str
         Caveats.
+    label_xy : (float, float) or None
+        Preferred label position (m_N [MeV], mu [mu_B]) for plots; None: placed automatically.
     """
 
     name: str
@@ -165,6 +200,7 @@ class ExistingLimit:
     category: str = "laboratory"
     label: str = ""
     notes: str = ""
+    label_xy: tuple | None = None
 
     def __post_init__(self):
         if self.kind not in _KINDS:
@@ -177,6 +213,11 @@ class ExistingLimit:
             raise ValueError("m_N_MeV and mu_bohr must be 1-d arrays of the same length >= 2")
         if self.kind == "upper" and np.any(np.diff(m) < 0):
             raise ValueError("m_N_MeV must be non-decreasing for an 'upper' limit")
+        if self.label_xy is not None:
+            xy = tuple(float(v) for v in self.label_xy)
+            if len(xy) != 2:
+                raise ValueError(f"label_xy must be a pair (m_N_MeV, mu_bohr), got {self.label_xy!r}")
+            object.__setattr__(self, "label_xy", xy)
         m = m.copy()
         mu = mu.copy()
         m.setflags(write=False)
@@ -185,399 +226,72 @@ class ExistingLimit:
         object.__setattr__(self, "mu_bohr", mu)
 
     @property
-    def m_range_MeV(self):
+    def m_range_MeV(self) -> tuple[float, float]:
         """(smallest, largest) mass in MeV covered by the curve or polygon."""
         return float(self.m_N_MeV.min()), float(self.m_N_MeV.max())
 
 
 # --------------------------------------------------------------------------------------------------
-# Catalogue
+# Catalogue (radcevns/data/existing_limits.toml)
 # --------------------------------------------------------------------------------------------------
-# origin: "hnlimits" (path relative to HNLimits/include/data/dipole) or "radcevns" (radcevns/data).
-# y: "d_per_GeV" (Magill et al. dipole d) or "mu_bohr".  x: factor to MeV.
-# shape: "curve" (upper limit, small back-steps in mass flattened), "lower_branch" (file runs out and back,
-#        keep the branch after the largest mass = lower edge), "polygon" (closed region as given),
-#        "band" (two files, lower then upper edge, joined into a polygon).
-
-_BRDAR_FIG = "Fig. 1 of arXiv:2007.15563 (copy shipped in HNLimits: XENON1T_Borexino_SN_BBN_2007_15563.pdf)"
-
-_CATALOGUE = (
-    dict(
-        name="BBN",
-        label="BBN",
-        kind="region",
-        category="cosmology",
-        flavours=_ALL,
-        process="big-bang nucleosynthesis (primordial helium) with N produced through the dipole",
-        source="arXiv:2007.15563",
-        bibkey="Brdar:2020quo",
-        origin="hnlimits",
-        files=("BBN_muB.dat",),
-        x=1.0,
-        y="mu_bohr",
-        cl=90.0,
-        shape="polygon",
-        label_xy=(0.02, 3e-12),
-        notes="Cosmological and model dependent (standard thermal history). Excludes everything outside the "
-        "wedge left open between its two branches; the closure at 1e-18 mu_B and at 1e-4 MeV is a "
-        "digitisation artefact. The file header wrongly says 'from Borexino data'.",
-    ),
-    dict(
-        name="SN1987A",
-        label="SN1987A",
-        kind="region",
-        category="astrophysics",
-        flavours=_ALL,
-        process="supernova 1987A cooling (N production and escape)",
-        source="arXiv:1803.03262 (as drawn in Fig. 1 of arXiv:2007.15563)",
-        bibkey="Magill:2018jla",
-        origin="hnlimits",
-        files=("SN1987A_muB_bottom.dat", "SN1987A_muB_top.dat"),
-        x=1.0,
-        y="mu_bohr",
-        cl=90.0,
-        shape="band",
-        label_xy=(0.25, 2.2e-10),
-        notes="Band between the two curves is excluded. The values follow the SN1987A curve of "
-        "arXiv:2007.15563; the lower edge of Magill et al.'s own band is ~2.5 times lower.",
-    ),
-    dict(
-        name="Stellar cooling",
-        label="stellar cooling",
-        kind="upper",
-        category="astrophysics",
-        flavours=_ALL,
-        process="energy loss of stars through N production",
-        source="arXiv:2007.15563",
-        bibkey="Brdar:2020quo",
-        origin="radcevns",
-        files=("limits_stellar_cooling_brdar2020.dat",),
-        x=1.0,
-        y="mu_bohr",
-        cl=90.0,
-        shape="curve",
-        label_xy=(0.011, 2e-8),
-        digitised=f"digitised here (vector paths) from {_BRDAR_FIG}",
-        notes="Lower edge of the region; stops where the source figure stops "
-        "(m_N >= 0.01 MeV, mu <= 1e-7 mu_B).",
-    ),
-    dict(
-        name="GEMMA",
-        label="GEMMA",
-        kind="upper",
-        flavours=("e",),
-        process="reactor nu_e-bar e scattering, effective moment (m_N -> 0 limit)",
-        source="arXiv:1005.2736",
-        bibkey="Beda:2010hk",
-        origin="radcevns",
-        files=("limits_gemma_2010.dat",),
-        x=1.0,
-        y="mu_bohr",
-        cl=90.0,
-        shape="curve",
-        label_xy=(0.035, 3.6e-11),
-        digitised="published number (abstract of arXiv:1005.2736); validity mass computed here",
-        notes="Horizontal line mu_eff < 3.2e-11 mu_B up to m_N = 0.13 MeV, where the massive-N rate in the "
-        "analysis window has dropped by 10 %. The 2012 GEMMA update (2.9e-11) could not be checked.",
-    ),
-    dict(
-        name="TEXONO",
-        label="TEXONO",
-        kind="upper",
-        flavours=("e",),
-        process="reactor nu_e-bar e scattering, effective moment (m_N -> 0 limit)",
-        source="hep-ex/0605006",
-        bibkey="TEXONO:2006xds",
-        origin="radcevns",
-        files=("limits_texono_2007.dat",),
-        x=1.0,
-        y="mu_bohr",
-        cl=90.0,
-        shape="curve",
-        label_xy=(0.035, 8.3e-11),
-        digitised="published number (Phys. Rev. D 75 (2007) 012001); validity mass computed here",
-        notes="Horizontal line mu_eff < 7.4e-11 mu_B up to m_N = 0.16 MeV. Value UNVERIFIED here (abstract "
-        "not readable in the available sources).",
-    ),
-    dict(
-        name="Borexino effective",
-        label="Borexino $\\mu_{\\rm eff}$",
-        kind="upper",
-        flavours=_ALL,
-        process="solar nu e scattering, effective moment (m_N -> 0 limit)",
-        source="arXiv:1707.09355",
-        bibkey="Borexino:2017fbd",
-        origin="radcevns",
-        files=("limits_borexino_effective_2017.dat",),
-        x=1.0,
-        y="mu_bohr",
-        cl=90.0,
-        shape="curve",
-        label_xy=(0.011, 2.2e-11),
-        digitised="published number (Borexino Phase-II); validity mass computed here",
-        notes="Horizontal line mu_eff < 2.8e-11 mu_B up to m_N = 0.06 MeV. Effective moment of the solar "
-        "flavour mix: for a nu_e-only coupling the bound on mu_eN is weaker by 1/sqrt(P_ee) ~ 1.35 "
-        "(not applied).",
-    ),
-    dict(
-        name="Borexino (low mass)",
-        label="",
-        kind="upper",
-        flavours=_ALL,
-        process="solar nu upscattering nu e -> N e in Borexino",
-        source="arXiv:2007.15563",
-        bibkey="Brdar:2020quo",
-        origin="radcevns",
-        files=("limits_borexino_brdar2020_low_mass.dat",),
-        x=1.0,
-        y="mu_bohr",
-        cl=90.0,
-        shape="curve",
-        digitised=f"digitised here (vector paths) from {_BRDAR_FIG}",
-        notes="Continuation below 1 MeV of the HNLimits 'Borexino' curve (same source figure). nu_mu-only "
-        "panel: conservative for nu_e.",
-    ),
-    dict(
-        name="Borexino",
-        label="Borexino",
-        kind="upper",
-        flavours=_ALL,
-        process="solar nu upscattering nu e -> N e in Borexino",
-        source="arXiv:2007.15563",
-        bibkey="Brdar:2020quo",
-        origin="hnlimits",
-        files=("Borexino_d.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="curve",
-        label_xy=(1.1, 2.3e-9),
-        notes="Digitised from the nu_mu-only panel of the source (above 1 MeV 8B and pep neutrinos matter: "
-        "for nu_e the bound may be up to ~10 % weaker). Below 1 MeV see 'Borexino (low mass)'.",
-    ),
-    dict(
-        name="Borexino+SK",
-        label="Borexino+SK",
-        kind="upper",
-        flavours=_ALL,
-        process="solar nu upscattering in the Earth, N -> nu gamma in Borexino / Super-Kamiokande",
-        source="arXiv:2010.04193",
-        bibkey="Plestid:2020vqf",
-        origin="hnlimits",
-        files=("Borexino_SK_d.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="curve",
-        label_xy=(3.0, 1.6e-10),
-        notes="Lower edge of an excluded region; the source file ends in a vertical wall and gives no "
-        "upper edge (where N would decay before reaching the detector). Not applied as a closed region.",
-    ),
-    dict(
-        name="XENON1T",
-        label="XENON1T",
-        kind="upper",
-        flavours=_ALL,
-        process="solar nu upscattering on xenon nuclei (nuclear recoils)",
-        source="arXiv:2007.15563",
-        bibkey="Brdar:2020quo",
-        origin="hnlimits",
-        files=("Xenon1T_d.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="curve",
-        label_xy=(1.1, 1.4e-8),
-        notes="nu_mu-only panel of the source (8B neutrinos: for nu_e the bound may be ~10 % weaker); starts "
-        "at 1 MeV in HNLimits (the source curve is flat below).",
-    ),
-    dict(
-        name="LEP",
-        label="LEP",
-        kind="upper",
-        flavours=_ALL,
-        process="e+ e- -> nu N, N -> nu gamma (mono-photon) at LEP, via gamma and Z",
-        source="arXiv:1803.03262",
-        bibkey="Magill:2018jla",
-        origin="hnlimits",
-        files=("LEPgz_d.dat",),
-        x=1.0,
-        y="d_per_GeV",
-        cl=95.0,
-        shape="curve",
-        label_xy=(1.1, 1.4e-7),
-        notes="Mass column in MeV (unlike most HNLimits dipole files).",
-    ),
-    dict(
-        name="LHC",
-        label="LHC",
-        kind="upper",
-        flavours=_ALL,
-        process="N production at the LHC (8 TeV), d_gamma with d_W",
-        source="arXiv:1803.03262",
-        bibkey="Magill:2018jla",
-        origin="hnlimits",
-        files=("Magill_d_gammaW_a_0.2.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=95.0,
-        shape="curve",
-        notes="File header gives no CL; 95 % taken from the HNLimits metadata as summarised in "
-        "ingredients.md.",
-    ),
-    dict(
-        name="LSND",
-        label="LSND",
-        kind="upper",
-        flavours=("e",),
-        process="nu e -> N e upscattering at LSND",
-        source="arXiv:1803.03262",
-        bibkey="Magill:2018jla",
-        origin="hnlimits",
-        files=("e/LSND_de.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=95.0,
-        shape="curve",
-        label_xy=(4.0, 6e-8),
-    ),
-    dict(
-        name="SK atmospheric (e)",
-        label="SK atm.",
-        kind="upper",
-        flavours=("e",),
-        process="atmospheric nu_e upscattering in the Earth, N -> nu gamma in Super-Kamiokande",
-        source="arXiv:2205.02234",
-        bibkey="Gustafson:2022rsz",
-        origin="hnlimits",
-        files=("e/SK_atm_de.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="lower_branch",
-        label_xy=(5.2, 5e-9),
-        notes="Lower edge only; the region closes at large mu near m_N ~ 60-90 MeV (dropped, outside the "
-        "reactor range).",
-    ),
-    # ---- nu_mu-specific (HNLimits dipole/mu) ----
-    dict(
-        name="CHARM-II",
-        label="CHARM-II",
-        kind="upper",
-        flavours=("mu",),
-        process="nu_mu e -> N e at CHARM-II",
-        source="arXiv:1707.08573",
-        bibkey="Coloma:2017ppo",
-        origin="hnlimits",
-        files=("mu/CHARMII_dmu.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="curve",
-    ),
-    dict(
-        name="MiniBooNE",
-        label="MiniBooNE",
-        kind="upper",
-        flavours=("mu",),
-        process="nu_mu upscattering and N -> nu gamma at MiniBooNE",
-        source="arXiv:1803.03262",
-        bibkey="Magill:2018jla",
-        origin="hnlimits",
-        files=("mu/MiniBooNE_dmu.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=95.0,
-        shape="curve",
-    ),
-    dict(
-        name="NOMAD",
-        label="NOMAD",
-        kind="region",
-        flavours=("mu",),
-        process="nu_mu upscattering and N -> nu gamma at NOMAD",
-        source="arXiv:1707.08573",
-        bibkey="Coloma:2017ppo",
-        origin="hnlimits",
-        files=("mu/NOMAD_dmu.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="polygon",
-    ),
-    dict(
-        name="SK atmospheric (mu)",
-        label="SK atm.",
-        kind="upper",
-        flavours=("mu",),
-        process="atmospheric nu_mu upscattering in the Earth, N -> nu gamma in Super-Kamiokande",
-        source="arXiv:2205.02234",
-        bibkey="Gustafson:2022rsz",
-        origin="hnlimits",
-        files=("mu/SK_atm_dmu.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="lower_branch",
-    ),
-    dict(
-        name="MINERvA",
-        label="MINERvA",
-        kind="upper",
-        flavours=("mu",),
-        process="nu_mu e -> N e at MINERvA",
-        source="arXiv:2206.07100",
-        bibkey="Kamp:2022bpt",
-        origin="hnlimits",
-        files=("mu/MINERvA_RHC_nominal_d_tauN_0.dat",),
-        x=1.0,
-        y="d_per_GeV",
-        cl=95.0,
-        shape="curve",
-    ),
-    # ---- nu_tau-specific (HNLimits dipole/tau) ----
-    dict(
-        name="DONUT",
-        label="DONUT",
-        kind="upper",
-        flavours=("tau",),
-        process="nu_tau e scattering at DONUT",
-        source="hep-ex/0102026",
-        bibkey="DONUT:2001zvi",
-        origin="hnlimits",
-        files=("tau/DONUT_dtau2.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="curve",
-    ),
-    dict(
-        name="SK atmospheric (tau)",
-        label="SK atm.",
-        kind="upper",
-        flavours=("tau",),
-        process="atmospheric nu_tau upscattering in the Earth, N -> nu gamma in Super-Kamiokande",
-        source="arXiv:2205.02234",
-        bibkey="Gustafson:2022rsz",
-        origin="hnlimits",
-        files=("tau/SK_atm_dtau.dat",),
-        x=1e3,
-        y="d_per_GeV",
-        cl=90.0,
-        shape="curve",
-        notes="Lower edge (SK_atm_dtau.dat); the upper edge file SK_atm_dtau_top.dat is not used.",
-    ),
-)
-
-_LABEL_XY = {spec["name"]: spec.get("label_xy") for spec in _CATALOGUE}
 
 
-def _hnlimits_dipole_dir():
-    """Folder of the HNLimits dipole limit files, and the HNLimits version string."""
+def _read_toml(path):
+    with open(path, "rb") as stream:
+        return tomllib.load(stream)
+
+
+def _check_spec(spec, where):
+    """Validate one [[limit]] table; raise ValueError naming the limit and the field."""
+    name = spec.get("name", "?")
+    missing = [key for key in _REQUIRED if key not in spec]
+    if missing:
+        raise ValueError(f"{where}: limit {name!r} lacks the fields {missing}")
+    allowed = {
+        "kind": _KINDS,
+        "origin": _ORIGINS,
+        "moment": _MOMENTS,
+        "shape": _SHAPES,
+        "mass_unit": tuple(_MASS_FACTORS),
+        "category": CATEGORIES,
+    }
+    for key, values in allowed.items():
+        if key in spec and spec[key] not in values:
+            raise ValueError(f"{where}: limit {name!r}: {key} must be one of {values}, got {spec[key]!r}")
+    if float(spec["cl"]) not in _CL_FACTORS:
+        raise ValueError(
+            f"{where}: limit {name!r}: cl must be one of {tuple(_CL_FACTORS)}, got {spec['cl']!r}"
+        )
+    bad = [f for f in spec["flavours"] if f not in FLAVOURS]
+    if bad:
+        raise ValueError(f"{where}: limit {name!r}: flavours must be a subset of {FLAVOURS}, got {bad}")
+    if len(spec["files"]) != (2 if spec["shape"] == "band" else 1):
+        raise ValueError(f"{where}: limit {name!r}: files must hold two files for a band, else one")
+    if spec["origin"] == "radcevns" and "digitised" not in spec:
+        raise ValueError(f"{where}: limit {name!r}: a radcevns data file needs the field 'digitised'")
+
+
+@cache
+def _catalogue(path):
+    """The [[limit]] tables of a catalogue file and its [hnlimits] table, validated."""
+    data = _read_toml(path)
+    specs = tuple(data.get("limit", ()))
+    if not specs:
+        raise ValueError(f"{path}: no [[limit]] table")
+    names = [spec.get("name") for spec in specs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{path}: limit names must be unique")
+    for spec in specs:
+        _check_spec(spec, Path(path).name)
+    return specs, data.get("hnlimits", {})
+
+
+def _hnlimits_dipole_dir(folder):
+    """Folder of the HNLimits dipole limit files, and the installed HNLimits version string."""
+    import importlib.metadata as _metadata
+    import importlib.resources as _resources
+
     try:
-        import importlib.metadata as _metadata
-        import importlib.resources as _resources
-
         root = _resources.files("HNLimits")
     except (ImportError, ModuleNotFoundError) as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
@@ -588,7 +302,7 @@ def _hnlimits_dipole_dir():
         version = _metadata.version("HNLimits")
     except _metadata.PackageNotFoundError:  # pragma: no cover
         version = "unknown"
-    return Path(str(root.joinpath(*_HNL_DIPOLE))), version
+    return Path(str(root.joinpath(*folder.split("/")))), version
 
 
 def _read_columns(path):
@@ -604,15 +318,15 @@ def _shape_points(x, y, shape):
     if shape == "lower_branch":
         i = int(np.argmax(x))
         return x[i:][::-1].copy(), y[i:][::-1].copy()
-    if shape == "polygon":
-        return x, y
-    raise ValueError(f"unknown shape {shape!r}")  # pragma: no cover - catalogue is fixed
+    return x, y  # "polygon"
 
 
-def _build(spec):
+def _build(spec, data_dir, hnlimits):
     """Read the files of one catalogue entry and convert them to (MeV, mu_B, convention A, 90 % CL)."""
-    cl_factor = _CL_FACTORS[spec["cl"]]
-    if spec["y"] == "d_per_GeV":
+    cl = float(spec["cl"])
+    cl_factor = _CL_FACTORS[cl]
+    mass_factor = _MASS_FACTORS[spec["mass_unit"]]
+    if spec["moment"] == "d_per_GeV":
         unit_factor = float(dipole_d_per_gev_to_mu_bohr(1.0))
         units = "m_N in {} ; d [GeV^-1] (L > d nubar sigma N F + h.c., Magill et al.)"
         conv_unit = f"mu = 2 d: mu/mu_B = d / {1.0 / unit_factor:.2f} GeV^-1"
@@ -620,13 +334,14 @@ def _build(spec):
         unit_factor = 1.0
         units = "m_N in {} ; mu [mu_B] (convention A)"
         conv_unit = "mu in mu_B taken as convention A (factor 1)"
-    units = units.format("MeV" if spec["x"] == 1.0 else "GeV")
+    units = units.format(spec["mass_unit"])
     if spec["origin"] == "hnlimits":
-        folder, version = _hnlimits_dipole_dir()
+        hnl_folder = hnlimits.get("folder", "include/data/dipole")
+        folder, version = _hnlimits_dipole_dir(hnl_folder)
         paths = [folder / f for f in spec["files"]]
-        origin = "; ".join(f"HNLimits {version}: include/data/dipole/{f}" for f in spec["files"])
+        origin = "; ".join(f"HNLimits {version}: {hnl_folder}/{f}" for f in spec["files"])
     else:
-        paths = [_DATA_DIR / f for f in spec["files"]]
+        paths = [Path(data_dir) / f for f in spec["files"]]
         origin = "; ".join(f"radcevns/data/{f}" for f in spec["files"]) + " -- " + spec["digitised"]
 
     if spec["shape"] == "band":
@@ -639,38 +354,75 @@ def _build(spec):
 
     moment_factor = unit_factor * cl_factor
     conversion = conv_unit
-    if spec["x"] != 1.0:
-        conversion += f"; m_N x {spec['x']:g} (GeV -> MeV)"
+    if mass_factor != 1.0:
+        conversion += f"; m_N x {mass_factor:g} (GeV -> MeV)"
     if cl_factor != 1.0:
-        conversion += f"; {spec['cl']:g} % -> 90 % CL: x sqrt(2.71/3.84) = {cl_factor:.4f} (1-dof chi^2 rule)"
+        conversion += f"; {cl:g} % -> 90 % CL: x sqrt(2.71/3.84) = {cl_factor:.4f} (1-dof chi^2 rule)"
     else:
         conversion += "; published at 90 % CL (no CL rescaling)"
+    label_xy = spec.get("label_xy")
     return ExistingLimit(
         name=spec["name"],
         kind=spec["kind"],
-        m_N_MeV=x * spec["x"],
+        m_N_MeV=x * mass_factor,
         mu_bohr=y * moment_factor,
         flavours=tuple(spec["flavours"]),
         process=spec["process"],
         source=spec["source"],
         bibkey=spec["bibkey"],
         cl=90.0,
-        cl_original=spec["cl"],
+        cl_original=cl,
         units_original=units,
         conversion=conversion,
         cl_factor=cl_factor,
         moment_factor=moment_factor,
-        mass_factor=float(spec["x"]),
+        mass_factor=mass_factor,
         data_origin=origin,
         category=spec.get("category", "laboratory"),
         label=spec["label"],
         notes=spec.get("notes", ""),
+        label_xy=None if label_xy is None else tuple(label_xy),
     )
 
 
 @cache
+def _load(path):
+    specs, hnlimits = _catalogue(path)
+    return tuple(_build(spec, Path(path).parent, hnlimits) for spec in specs)
+
+
+def load_catalogue(path: str | Path | None = None) -> tuple[ExistingLimit, ...]:
+    """Read a catalogue of existing limits and convert every curve.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        TOML file with one ``[[limit]]`` table per limit (format described in the header of
+        ``radcevns/data/existing_limits.toml``); files of origin ``"radcevns"`` are looked up next to
+        it. Default: :data:`CATALOGUE_FILE`.
+
+    Returns
+    -------
+    tuple of ExistingLimit
+        In file order; masses in MeV, moments in Bohr magnetons (convention A), 90 % CL.
+
+    Raises
+    ------
+    ValueError
+        If a table lacks a field or has a value outside the allowed ones.
+    ImportError
+        If a curve comes from HNLimits and the package is not installed.
+    """
+    return _load(Path(CATALOGUE_FILE if path is None else path).resolve())
+
+
 def _all_limits():
-    return tuple(_build(spec) for spec in _CATALOGUE)
+    return load_catalogue()
+
+
+def _names(flavour=None):
+    specs, _ = _catalogue(CATALOGUE_FILE.resolve())
+    return [spec["name"] for spec in specs if flavour is None or flavour in spec["flavours"]]
 
 
 def _check_flavour(flavour):
@@ -679,15 +431,31 @@ def _check_flavour(flavour):
     return flavour
 
 
-def available_limits(flavour=None):
-    """Names of the limits in the catalogue, optionally only those applying to ``flavour``."""
+def available_limits(flavour: str | None = None) -> list[str]:
+    """Names of the limits in the catalogue, optionally only those applying to ``flavour``.
+
+    Reads only the catalogue file (HNLimits is not needed).
+
+    Parameters
+    ----------
+    flavour : {"e", "mu", "tau"}, optional
+        Keep only the limits on mu_{nu_alpha N} for this flavour alpha.
+
+    Returns
+    -------
+    list of str
+        Names in catalogue order.
+    """
     if flavour is None:
-        return [spec["name"] for spec in _CATALOGUE]
-    flavour = _check_flavour(flavour)
-    return [spec["name"] for spec in _CATALOGUE if flavour in spec["flavours"]]
+        return _names()
+    return _names(_check_flavour(flavour))
 
 
-def existing_limits(flavour="e", names=None, categories=None):
+def existing_limits(
+    flavour: str = "e",
+    names: str | Sequence[str] | None = None,
+    categories: str | Sequence[str] | None = None,
+) -> list[ExistingLimit]:
     """Existing limits on mu_{nu_alpha N} versus m_N, converted to convention A and 90 % CL.
 
     Parameters
@@ -731,7 +499,9 @@ def _upper_limits(limits, flavour):
     return [lim for lim in limits if lim.kind == "upper"]
 
 
-def strongest_limit(m_N_MeV, flavour="e", limits=None):
+def strongest_limit(
+    m_N_MeV: ArrayLike, flavour: str = "e", limits: Sequence[ExistingLimit] | None = None
+) -> float | np.ndarray:
     """Lowest upper limit on mu (mu_B, convention A, 90 % CL) at each mass among the ``"upper"`` curves.
 
     Each curve is interpolated linearly in (log m_N, log mu) inside its own mass range; outside every
@@ -778,11 +548,29 @@ def _inside_polygon(x, y, px, py):
     return inside
 
 
-def excluding_limits(m_N_MeV, mu_bohr, flavour="e", limits=None):
+def excluding_limits(
+    m_N_MeV: float, mu_bohr: float, flavour: str = "e", limits: Sequence[ExistingLimit] | None = None
+) -> list[str]:
     """Names of the limits that exclude the point (m_N [MeV], mu [mu_B]).
 
     An ``"upper"`` curve excludes the point if m_N lies in its mass range and mu is above it; a
     ``"region"`` excludes it if the point is inside the polygon (tested in log-log coordinates).
+
+    Parameters
+    ----------
+    m_N_MeV : float
+        Sterile-neutrino mass in MeV (> 0).
+    mu_bohr : float
+        Transition moment in Bohr magnetons (> 0, convention A).
+    flavour : {"e", "mu", "tau"}
+        Used when ``limits`` is None.
+    limits : sequence of ExistingLimit, optional
+        Limits to test (default: ``existing_limits(flavour)``).
+
+    Returns
+    -------
+    list of str
+        Names of the excluding limits, in the order of ``limits``.
     """
     m = float(as_array(m_N_MeV, "m_N_MeV", positive=True))
     mu = float(as_array(mu_bohr, "mu_bohr", positive=True))
@@ -801,150 +589,28 @@ def excluding_limits(m_N_MeV, mu_bohr, flavour="e", limits=None):
 
 
 # --------------------------------------------------------------------------------------------------
-# Plotting (matplotlib imported lazily)
-# --------------------------------------------------------------------------------------------------
-
-
-def _label_position(lim, xlim, ylim):
-    hint = _LABEL_XY.get(lim.name)
-    if hint is not None and xlim[0] <= hint[0] <= xlim[1] and ylim[0] <= hint[1] <= ylim[1]:
-        return hint
-    m, mu = lim.m_N_MeV, lim.mu_bohr
-    visible = (m >= xlim[0]) & (m <= xlim[1]) & (mu >= ylim[0]) & (mu <= ylim[1])
-    if not np.any(visible):
-        return None
-    i = np.flatnonzero(visible)[np.argmin(mu[visible])]
-    return m[i], mu[i] * 1.4
-
-
-def plot_existing_limits(
-    ax,
-    limits=None,
-    *,
-    flavour="e",
-    labels=True,
-    xlim=DEFAULT_M_RANGE_MEV,
-    ylim=DEFAULT_MU_RANGE_BOHR,
-    facecolor="0.80",
-    astro_facecolor="0.92",
-    edgecolor="0.25",
-    linewidth=1.0,
-    fontsize=7,
-    **style,
-):
-    """Draw existing limits as light-grey filled regions with solid edges (paper style).
-
-    Laboratory limits are filled with ``facecolor``, astrophysical and cosmological ones (which rest
-    on stellar or cosmological modelling) with the lighter ``astro_facecolor`` underneath, so that the
-    region excluded only by astrophysics or cosmology stays distinguishable. Every edge is a solid
-    line. Projections go on top with :func:`plot_projection` (dashed).
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        Axes to draw on; set to log-log with m_N [MeV] on x and mu [mu_B] on y.
-    limits : sequence of ExistingLimit, optional
-        Default: ``existing_limits(flavour)``.
-    flavour : {"e", "mu", "tau"}
-        Used when ``limits`` is None.
-    labels : bool
-        Write each limit's ``label`` next to it.
-    xlim, ylim : (float, float) or None
-        Axis ranges (default 0.01-10 MeV and 1e-12-1e-5 mu_B); None leaves the axis range alone.
-    facecolor, astro_facecolor, edgecolor, linewidth, fontsize
-        Style of fills, edges and labels. Further keyword arguments go to the edge lines.
-
-    Returns
-    -------
-    list of ExistingLimit
-        The limits drawn.
-    """
-    if limits is None:
-        limits = existing_limits(flavour)
-    limits = list(limits)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    if xlim is not None:
-        ax.set_xlim(*xlim)
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    x_range = ax.get_xlim()
-    y_range = ax.get_ylim()
-    top = 10.0 * max(y_range[1], 1.0)
-    ordered = [lim for lim in limits if lim.category != "laboratory"] + [
-        lim for lim in limits if lim.category == "laboratory"
-    ]
-    for lim in ordered:
-        m, mu = lim.m_N_MeV, lim.mu_bohr
-        if lim.kind == "upper":
-            px = np.concatenate([[m[0]], m, [m[-1]]])
-            py = np.concatenate([[top], mu, [top]])
-        else:
-            px, py = m, mu
-        face = facecolor if lim.category == "laboratory" else astro_facecolor
-        ax.fill(px, py, facecolor=face, edgecolor="none", zorder=1)
-    for lim in limits:
-        line_style = dict(color=edgecolor, linewidth=linewidth, linestyle="-", zorder=2)
-        line_style.update(style)
-        if lim.kind == "upper":
-            ax.plot(lim.m_N_MeV, lim.mu_bohr, **line_style)
-        else:
-            ax.plot(
-                np.append(lim.m_N_MeV, lim.m_N_MeV[0]), np.append(lim.mu_bohr, lim.mu_bohr[0]), **line_style
-            )
-    if labels:
-        for lim in limits:
-            if not lim.label:
-                continue
-            pos = _label_position(lim, x_range, y_range)
-            if pos is not None:
-                ax.text(pos[0], pos[1], lim.label, fontsize=fontsize, color=edgecolor, zorder=3)
-    ax.set_xlim(*x_range)
-    ax.set_ylim(*y_range)
-    if not ax.get_xlabel():
-        ax.set_xlabel(r"$m_N$ [MeV]")
-    if not ax.get_ylabel():
-        ax.set_ylabel(r"$\mu_{\nu N}$ [$\mu_B$]")
-    return limits
-
-
-def plot_projection(ax, m_N, mu, label=None, **style):
-    """Draw a projected sensitivity as a dashed line (paper style: projections dashed, limits solid).
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-    m_N : array_like
-        Masses in MeV (> 0).
-    mu : array_like
-        Moments in mu_B (> 0; ``np.inf`` allowed where there is no sensitivity), same shape as ``m_N``.
-    label : str, optional
-        Legend label.
-    **style
-        Passed to ``ax.plot``; ``linestyle`` defaults to ``"--"``.
-
-    Returns
-    -------
-    matplotlib.lines.Line2D
-    """
-    m = as_array(m_N, "m_N", positive=True)
-    y = as_array(mu, "mu", positive=True, finite=False)
-    if m.shape != y.shape:
-        raise ValueError("m_N and mu must have the same shape")
-    style.setdefault("linestyle", "--")
-    (line,) = ax.plot(m, np.where(np.isfinite(y), y, np.nan), label=label, **style)
-    return line
-
-
-# --------------------------------------------------------------------------------------------------
 # nu e -> N e through the transition moment: validity range of the m_N -> 0 lines
 # --------------------------------------------------------------------------------------------------
 
 
-def nu_e_upscattering_T_range(E_nu_MeV, m_N_MeV):
+def nu_e_upscattering_T_range(
+    E_nu_MeV: ArrayLike, m_N_MeV: ArrayLike
+) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Kinematic range (T_min, T_max) in MeV of the electron kinetic energy in nu e -> N e.
 
     Electron at rest; (0, 0) below the threshold ``E_nu = m_N + m_N^2 / (2 m_e)``.
+
+    Parameters
+    ----------
+    E_nu_MeV : array_like
+        Neutrino energy in MeV (> 0).
+    m_N_MeV : array_like
+        Sterile-neutrino mass in MeV (>= 0), broadcast against ``E_nu_MeV``.
+
+    Returns
+    -------
+    (float or ndarray, float or ndarray)
+        Smallest and largest electron kinetic energy in MeV.
     """
     E = as_array(E_nu_MeV, "E_nu_MeV", positive=True)
     m = as_array(m_N_MeV, "m_N_MeV", nonnegative=True)
@@ -987,7 +653,9 @@ def _bracket_integral(E, m, T):
     )
 
 
-def nu_e_upscattering_dsigma_dT(E_nu_MeV, T_e_MeV, m_N_MeV, mu_bohr=1.0):
+def nu_e_upscattering_dsigma_dT(
+    E_nu_MeV: ArrayLike, T_e_MeV: ArrayLike, m_N_MeV: ArrayLike, mu_bohr: ArrayLike = 1.0
+) -> float | np.ndarray:
     """Differential cross section dsigma/dT_e in cm^2/MeV for nu e -> N e through the transition moment.
 
     Convention A (``L > (mu/2) nubar sigma N F + h.c.``), electron at rest and free::
@@ -1005,7 +673,12 @@ def nu_e_upscattering_dsigma_dT(E_nu_MeV, T_e_MeV, m_N_MeV, mu_bohr=1.0):
     m_N_MeV : array_like
         Sterile-neutrino mass in MeV (>= 0).
     mu_bohr : array_like
-        Transition moment in Bohr magnetons.
+        Transition moment in Bohr magnetons (convention A).
+
+    Returns
+    -------
+    float or ndarray
+        dsigma/dT_e in cm^2/MeV, exactly 0 outside the kinematic range.
     """
     E = as_array(E_nu_MeV, "E_nu_MeV", positive=True)
     T = as_array(T_e_MeV, "T_e_MeV", positive=True)
@@ -1030,7 +703,13 @@ def _window_integral(E, m, t_min, t_max):
     return np.where(ok, _bracket_integral(E, m, b) - _bracket_integral(E, m, a), 0.0)
 
 
-def nu_e_upscattering_rate_ratio(m_N_MeV, E_nu_MeV, T_min_MeV, T_max_MeV=np.inf, weights=None):
+def nu_e_upscattering_rate_ratio(
+    m_N_MeV: ArrayLike,
+    E_nu_MeV: ArrayLike,
+    T_min_MeV: float,
+    T_max_MeV: float = np.inf,
+    weights: ArrayLike | None = None,
+) -> float | np.ndarray:
     """Ratio of the nu e -> N e rate at mass m_N to the m_N = 0 rate, in a recoil window.
 
     ``R(m_N) = sum_i w_i int_window dsigma(E_i, m_N) / sum_i w_i int_window dsigma(E_i, 0)``, the

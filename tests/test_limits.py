@@ -1,8 +1,10 @@
 """Tests of radcevns.limits: existing limits in the (m_N, mu_{nu_e N}) plane.
 
 Expected values come from outside the module: numbers converted by hand from the raw HNLimits files,
-the strongest points listed in ingredients.md 4.1, an explicit Dirac-matrix computation of the
-nu e -> N e cross section, and the diagonal magnetic-moment formula of ingredients.md 3.4.
+the strongest point of each curve typed by hand (dipole d in GeV^-1 as in the source papers), an
+explicit Dirac-matrix computation of the nu e -> N e cross section, and the diagonal magnetic-moment
+formula of Vogel and Engel (Phys. Rev. D 39 (1989) 3378). The catalogue itself is data
+(radcevns/data/existing_limits.toml): its structure and provenance fields are checked here too.
 """
 
 import importlib.resources
@@ -79,7 +81,7 @@ def test_cl_factors():
 
 
 # ---------------------------------------------------------------------------------------------
-# strongest points of ingredients.md 4.1
+# strongest point of each curve, typed by hand
 # ---------------------------------------------------------------------------------------------
 
 
@@ -96,7 +98,7 @@ def test_cl_factors():
         ("MiniBooNE", "mu", 1.9e-7, 95, None),
     ],
 )
-def test_strongest_points_of_ingredients(name, flavour, d_min, cl, m_at_min_mev):
+def test_strongest_points_typed_by_hand(name, flavour, d_min, cl, m_at_min_mev):
     lim = _curve(name, flavour)
     expected = d_min / D_PER_MUB * (math.sqrt(2.71 / 3.84) if cl == 95 else 1.0)
     i = int(np.argmin(lim.mu_bohr))
@@ -343,7 +345,7 @@ def test_nu_e_cross_section_against_dirac_traces(E, m, T):
 def test_nu_e_cross_section_massless_limit_is_the_diagonal_formula():
     mu_hat = 3e-11
     E, T = np.array([1.0, 2.0, 4.0]), np.array([0.003, 0.05, 1.0])
-    diag = math.pi * ALPHA**2 * mu_hat**2 / ME**2 * (1 / T - 1 / E) * HBARC_CM**2  # ingredients.md 3.4
+    diag = math.pi * ALPHA**2 * mu_hat**2 / ME**2 * (1 / T - 1 / E) * HBARC_CM**2  # Vogel & Engel 1989
     np.testing.assert_allclose(L.nu_e_upscattering_dsigma_dT(E, T, 0.0, mu_hat), diag, rtol=1e-6)
     np.testing.assert_allclose(L.nu_e_upscattering_dsigma_dT(E, T, 1e-4, mu_hat), diag, rtol=1e-4)
 
@@ -370,7 +372,7 @@ def test_below_threshold_is_zero():
 
 
 def _vogel_engel_u235(E):
-    """U-235 spectrum shape exp(0.870 - 0.160 E - 0.0910 E^2) (Vogel & Engel 1989, ingredients.md 1.2)."""
+    """U-235 spectrum shape exp(0.870 - 0.160 E - 0.0910 E^2) (Vogel & Engel 1989)."""
     return np.exp(0.870 - 0.160 * E - 0.0910 * E**2)
 
 
@@ -400,28 +402,160 @@ def test_validity_mass_of_borexino_line():
 
 
 # ---------------------------------------------------------------------------------------------
-# plotting
+# the catalogue file radcevns/data/existing_limits.toml
 # ---------------------------------------------------------------------------------------------
 
+# (name, kind, number of points, smallest mu [mu_B], largest m_N [MeV]) of every curve, recorded from
+# the catalogue as it was written in Python before it moved to existing_limits.toml.
+CATALOGUE_SNAPSHOT = [
+    ("BBN", "region", 135, 1e-18, 248.07),
+    ("SN1987A", "region", 68, 2.1831567043270513e-13, 310.15803011629004),
+    ("Stellar cooling", "upper", 49, 2.5037e-12, 0.15635),
+    ("GEMMA", "upper", 2, 3.2e-11, 0.13),
+    ("TEXONO", "upper", 2, 7.4e-11, 0.16),
+    ("Borexino effective", "upper", 2, 2.8e-11, 0.06),
+    ("Borexino (low mass)", "upper", 41, 6.4441e-11, 1.0811),
+    ("Borexino", "upper", 23, 1.6384102529543796e-09, 3.3507550237192416),
+    ("Borexino+SK", "upper", 49, 2.3640241854516214e-10, 17.99),
+    ("XENON1T", "upper", 31, 1.1205097026879465e-08, 10.983404824565223),
+    ("LEP", "upper", 120, 1.1673676132521159e-07, 90863.88597460379),
+    ("LHC", "upper", 86, 6.942194340405636e-07, 1962042.4000000001),
+    ("LSND", "upper", 56, 4.3530195102315415e-09, 98.41),
+    ("SK atmospheric (e)", "upper", 30, 3.221549010277511e-09, 85.93831309227564),
+    ("CHARM-II", "upper", 63, 2.862584307428052e-09, 140.25199999999998),
+    ("MiniBooNE", "upper", 83, 1.1020990501673046e-09, 981.1718282816581),
+    ("NOMAD", "region", 33, 4.095219695235508e-09, 6128.126614187593),
+    ("SK atmospheric (mu)", "upper", 28, 2.9969115897920327e-09, 99.66179943627408),
+    ("MINERvA", "upper", 204, 9.36159086723762e-10, 847.3234252849493),
+    ("DONUT", "upper", 54, 3.9001086439799187e-07, 300.0),
+    ("SK atmospheric (tau)", "upper", 25, 3.79614052109206e-09, 73.00492388863145),
+]
 
-def test_plot_existing_limits_and_projection(tmp_path):
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(7, 5))
-    ax = fig.add_subplot()
-    drawn = L.plot_existing_limits(ax)
-    assert [lim.name for lim in drawn] == L.available_limits("e")
-    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    assert ax.get_xlim() == pytest.approx(L.DEFAULT_M_RANGE_MEV)
-    assert ax.get_ylim() == pytest.approx(L.DEFAULT_MU_RANGE_BOHR)
-    solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
-    assert len(solid) == len(drawn)
-    m = np.geomspace(0.01, 10.0, 30)
-    line = L.plot_projection(ax, m, np.full_like(m, 3e-9), label="projection")
-    assert line.get_linestyle() == "--"
-    with pytest.raises(ValueError, match="mu"):
-        L.plot_projection(ax, m, -np.ones_like(m), label="bad")
-    ax.legend(fontsize=7)
-    for target in (tmp_path / "limits.png", Path("/tmp/limits.png")):
-        fig.savefig(target, dpi=110)
-        assert target.stat().st_size > 10_000
+def test_catalogue_matches_the_recorded_snapshot():
+    limits = L.load_catalogue()
+    assert [lim.name for lim in limits] == [row[0] for row in CATALOGUE_SNAPSHOT] == L.available_limits()
+    for lim, (name, kind, n, mu_min, m_max) in zip(limits, CATALOGUE_SNAPSHOT, strict=True):
+        assert (lim.name, lim.kind, lim.m_N_MeV.size) == (name, kind, n)
+        assert lim.mu_bohr.min() == pytest.approx(mu_min, rel=1e-12)
+        assert lim.m_N_MeV.max() == pytest.approx(m_max, rel=1e-12)
+    assert L.existing_limits("e")[0] is limits[0]  # one cached catalogue
+
+
+def test_catalogue_file_structure_and_provenance():
+    import tomllib
+
+    data = tomllib.loads(L.CATALOGUE_FILE.read_text())
+    assert data["hnlimits"]["version"] == "1.2.0"
+    tables = data["limit"]
+    assert len({t["name"] for t in tables}) == len(tables) == len(CATALOGUE_SNAPSHOT)
+    for t in tables:
+        assert t["source"].startswith(("arXiv:", "hep-ex/")), t["name"]
+        assert t["cl"] in (90.0, 95.0) and t["mass_unit"] in ("MeV", "GeV")
+        assert t["moment"] in ("d_per_GeV", "mu_bohr") and t["origin"] in ("hnlimits", "radcevns")
+        folder = HNL_DIR if t["origin"] == "hnlimits" else DATA_DIR
+        for f in t["files"]:
+            assert (folder / f).is_file(), (t["name"], f)
+        if t["origin"] == "radcevns":
+            assert t["digitised"]
+        if "label_xy" in t:
+            assert len(t["label_xy"]) == 2
+    # published numbers written in the catalogue and data files
+    assert {t["name"]: t["cl"] for t in tables}["LEP"] == 95.0
+    for name, mu in (("GEMMA", 3.2e-11), ("TEXONO", 7.4e-11), ("Borexino effective", 2.8e-11)):
+        assert np.all(_curve(name).mu_bohr == mu)
+
+
+def test_every_data_file_is_described_in_the_readme():
+    readme = (DATA_DIR / "README.md").read_text()
+    for path in DATA_DIR.iterdir():
+        if path.name != "README.md" and not path.name.startswith("."):
+            assert f"`{path.name}`" in readme, path.name
+
+
+def test_load_catalogue_from_another_file_and_bad_tables(tmp_path):
+    import shutil
+
+    shutil.copy(DATA_DIR / "limits_gemma_2010.dat", tmp_path)
+    table = """[[limit]]
+name = "toy GEMMA"
+kind = "upper"
+flavours = ["e"]
+process = "toy"
+source = "arXiv:1005.2736"
+bibkey = "Beda:2010hk"
+cl = 95.0
+origin = "radcevns"
+files = ["limits_gemma_2010.dat"]
+mass_unit = "GeV"
+moment = "mu_bohr"
+shape = "curve"
+digitised = "copied for a test"
+label = ""
+"""
+    path = tmp_path / "toy.toml"
+    path.write_text(table)
+    (lim,) = L.load_catalogue(path)
+    gemma = _curve("GEMMA")
+    np.testing.assert_allclose(lim.m_N_MeV, gemma.m_N_MeV * 1e3)
+    np.testing.assert_allclose(lim.mu_bohr, gemma.mu_bohr * L.CL95_TO_CL90)
+    assert lim.category == "laboratory" and lim.label_xy is None
+    bad = tmp_path / "bad.toml"
+    bad.write_text(table.replace('moment = "mu_bohr"', 'moment = "mu_nuclear"'))
+    with pytest.raises(ValueError, match="moment"):
+        L.load_catalogue(bad)
+    bad.write_text(table.replace("cl = 95.0", "cl = 68.0").replace("toy GEMMA", "toy 2"))
+    with pytest.raises(ValueError, match="cl"):
+        L.load_catalogue(bad)
+
+
+def _module_level_imports(path):
+    import ast
+
+    names = set()
+    for node in ast.parse(Path(path).read_text()).body:
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("module", ["limits.py", "plotting.py"])
+def test_heavy_imports_are_lazy(module):
+    top = _module_level_imports(Path(L.__file__).parent / module)
+    for heavy in ("HNLimits", "pandas", "matplotlib", "scipy.stats", "myst_nb"):
+        assert not any(name == heavy or name.startswith(heavy + ".") for name in top), (module, heavy)
+
+
+def test_import_and_names_do_not_need_hnlimits():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, radcevns.limits as L, radcevns.plotting; "
+        "assert L.available_limits('e'); assert 'HNLimits' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _module_level_public_names(path):
+    import ast
+
+    names = set()
+    for node in ast.parse(Path(path).read_text()).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {n for n in names if not n.startswith("_")}
+
+
+@pytest.mark.parametrize("module", ["limits", "plotting"])
+def test_all_lists_exactly_the_public_names(module):
+    import importlib
+
+    mod = importlib.import_module(f"radcevns.{module}")
+    assert sorted(mod.__all__) == sorted(_module_level_public_names(mod.__file__))
