@@ -107,7 +107,8 @@ def main(argv=None):
         f"{'OK' if ok_curve else 'MISSED'})"
     )
     print(
-        f"naive radiative limit (brentq around coincidences.radiative_rate): {naive_per_point * 1e3:.0f} ms per "
+        "naive radiative limit (brentq around coincidences.radiative_rate): "
+        f"{naive_per_point * 1e3:.0f} ms per "
         f"(mass, nature), {naive_curve:.1f} s for the curve -> speed-up "
         f"{naive_curve / timings['radiative']:.1f}x; "
         f"largest difference {worst:.1e} ({'OK' if ok_agree else 'FAILED'})"

@@ -28,8 +28,8 @@ cos(theta_gamma) histograms from :func:`radcevns.coincidences.radiative_distribu
 :func:`accidental_template` (accidentals flat in measured energy over the photon window, our
 assumption), :func:`significance_vs_events`, :func:`events_for_significance` and
 :func:`discrimination_reach` (smallest mu_{nu_e N} for a given significance at each mass, with the
-exact radiative rate of :class:`radcevns.coincidences.RadiativeYield`). The photon energy carries the discrimination;
-the angle to the beam is nearly the same for both natures once the recoil threshold selects
+exact radiative rate of :class:`radcevns.coincidences.RadiativeYield`). The photon energy carries the
+discrimination; the angle to the beam is nearly the same for both natures once the recoil threshold selects
 wide-angle N (chapter 06).
 
 Units: MeV, cm, exposures in kg yr, mu in Bohr magnetons (convention A,
@@ -444,10 +444,10 @@ def discrimination_reach(
 
     The true hypothesis (``true_nature``, moment mu) is tested against the other nature with a free
     normalisation (shape-only), on the measured photon-energy spectrum with the accidental background
-    of :func:`radcevns.sensitivity.accidental_rate` (flat in energy). The number of signal events is
-    the exact radiative rate of :class:`radcevns.coincidences.RadiativeYield` times the exposure; the shapes are computed
-    at the solution mu and the solution is iterated until it is stable (they only depend on mu once
-    N stops being long-lived).
+    of :func:`radcevns.backgrounds.accidental_rate` (flat in energy). The number of signal events is
+    the exact radiative rate of :class:`radcevns.coincidences.RadiativeYield` times the exposure; the
+    shapes are computed at the solution mu and the solution is iterated until it is stable (they only
+    depend on mu once N stops being long-lived).
 
     Parameters
     ----------
