@@ -383,9 +383,9 @@ def nucleus_1kg(**changes) -> Detector:
 
     The upgrade is only announced as "kg-scale" (NUCLEUS 2019, arXiv:1905.10258).  We put the whole
     kilogram into CaWO4 because tungsten (Z = 74) carries the Z^2-enhanced Primakoff and radiative
-    rates: per unit mass, sum(Z^2) is four times that of Al2O3 (above a 20 eV threshold the Primakoff rate per kg is
-    about twice that of Al2O3 at m_N = 2 MeV, the light nuclei recoiling harder).  Keyword arguments
-    override fields.
+    rates: per unit mass, sum(Z^2) is four times that of Al2O3 (above a 20 eV threshold the Primakoff
+    rate per kg is about twice that of Al2O3 at m_N = 2 MeV, the light nuclei recoiling harder).
+    Keyword arguments override fields.
     """
     base = Detector(crystals=(("CaWO4", 1.0),), name="NUCLEUS-1kg")
     return base.replace(**changes) if changes else base
