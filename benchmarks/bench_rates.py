@@ -43,7 +43,7 @@ from radcevns import flux as F
 from radcevns import primakoff as pk
 from radcevns.nuclear import as_target
 
-MU = 3e-8  # Bohr magnetons (the seeds' benchmark)
+MU = 3e-8  # Bohr magnetons (the benchmark of the talk presenting arXiv:2110.02233)
 TARGET_ONE_SECONDS = 0.050
 TARGET_TABLE_SECONDS = 10.0
 RTOL = 2e-4

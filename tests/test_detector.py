@@ -11,7 +11,7 @@ from radcevns import detector as D
 
 
 def test_nucleus_10g_preset_matches_ingredients():
-    """ingredients.md 2: 9 CaWO4 cubes (6.8 g) + 9 Al2O3 cubes (4.5 g), ~20 eV threshold, L < 5 cm."""
+    """NUCLEUS phase 1 (arXiv:1905.10258): 9 CaWO4 cubes (6.8 g) + 9 Al2O3 cubes (4.5 g), ~20 eV threshold, L < 5 cm."""
     det = D.nucleus_10g()
     masses = {c.name: c.mass_kg for c in det.crystals}
     assert masses == {"CaWO4": pytest.approx(6.8e-3), "Al2O3": pytest.approx(4.5e-3)}
@@ -111,7 +111,7 @@ def test_smeared_window_against_normal_cdf():
 def test_default_resolution_is_75_kev_times_sqrt_e():
     det = D.nucleus_10g()
     np.testing.assert_allclose(det.photon_sigma([0.25, 1.0, 4.0]), [0.0375, 0.075, 0.15], rtol=1e-12)
-    # inside "50-100 keV at MeV energies" (seed talk) between 0.5 and 1.75 MeV
+    # inside "50-100 keV at MeV energies" (the talk presenting arXiv:2110.02233) between 0.5 and 1.75 MeV
     assert 0.05 <= det.photon_sigma(0.5) and det.photon_sigma(1.75) <= 0.1 + 1e-12
 
 

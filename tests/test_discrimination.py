@@ -110,7 +110,7 @@ D1K = detmod.nucleus_1kg()
 
 def test_templates_majorana_twice_dirac_and_softer_dirac():
     """Ideal photon detection: a long-lived Majorana N gives exactly twice the photons (Gamma_M = 2 Gamma_D);
-    the Dirac spectrum is the softer one (reference.md S4.2: tilted towards low E_gamma)."""
+    the Dirac spectrum is the softer one (tilted towards low E_gamma, arXiv:2110.02233)."""
     ideal = D1K.replace(photon_window_MeV=(0.0, np.inf), photon_efficiency=1.0, photon_resolution_MeV=0.0)
     edges = np.linspace(0.0, 12.5, 126)
     tpl = dis.photon_templates(2.0, ideal, 1e-9, edges=edges)

@@ -58,7 +58,7 @@ def _ideal(target="W184", mass_kg=1e-3, **changes):
 # SM CEvNS
 # --------------------------------------------------------------------------------------------------
 def _helm(q_mev, A):
-    """Helm form factor (Lewin & Smith parameters, ingredients.md 3.2) with scipy's spherical Bessel."""
+    """Helm form factor (Lewin & Smith, Astropart. Phys. 6 (1996) 87, parameters) with scipy's spherical Bessel."""
     q = q_mev / (HBARC_MEV_CM * 1e13)  # fm^-1
     c, a, s = 1.23 * A ** (1 / 3) - 0.60, 0.52, 0.9
     r1 = math.sqrt(c * c + 7 / 3 * math.pi**2 * a * a - 5 * s * s)
@@ -97,7 +97,7 @@ def test_cevns_rate_against_nested_quad(smooth_flux):
 
 
 def test_cevns_rate_matches_published_nucleus_value():
-    """NUCLEUS (arXiv:2509.03559 Table 5, ingredients.md 5): 218.2 mcpd in 6.8 g of CaWO4 for
+    """NUCLEUS (arXiv:2509.03559 Table 5): 218.2 mcpd in 6.8 g of CaWO4 for
     10-100 eV, i.e. 32.1 /(kg day), and 8.4 mcpd in 4.5 g of Al2O3 (1.87 /(kg day)).
 
     NUCLEUS normalises the flux with 6 antineutrinos and 200 MeV per fission; we rescale our Chooz
@@ -110,7 +110,7 @@ def test_cevns_rate_matches_published_nucleus_value():
     nucleus_flux = F.as_flux(
         lambda E: factor * site(E), e_min=site.e_min, e_max=site.e_max, breakpoints=site.breakpoints
     )
-    assert nucleus_flux.total() == pytest.approx(1.83e12, rel=0.01)  # ingredients.md 1.4
+    assert nucleus_flux.total() == pytest.approx(1.83e12, rel=0.01)  # the NUCLEUS Very-Near-Site flux
     assert rates.cevns_rate("CaWO4", flux=nucleus_flux) == pytest.approx(218.2e-3 / 6.8e-3, rel=0.10)
     assert rates.cevns_rate("Al2O3", flux=nucleus_flux) == pytest.approx(8.4e-3 / 4.5e-3, rel=0.10)
 
