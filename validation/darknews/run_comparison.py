@@ -40,7 +40,6 @@ from DarkNews import amplitudes as dn_amps  # noqa: E402
 from DarkNews import phase_space as dn_ps  # noqa: E402
 from DarkNews.decay_rates import diff_gamma_Ni_to_Nj_gamma, gamma_Ni_to_Nj_gamma  # noqa: E402
 
-import radcevns  # noqa: E402
 from radcevns import constants, decay, primakoff  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
@@ -74,8 +73,9 @@ def header(title, settings):
     lines = [
         f"# {title}",
         f"# date (UTC): {datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M:%S')}",
-        f"# DarkNews {md.version('DarkNews')}; vegas {md.version('vegas')}; radcevns {md.version('radcevns')}; "
-        f"numpy {np.__version__}; numba {md.version('numba')}; python {platform.python_version()}",
+        f"# DarkNews {md.version('DarkNews')}; vegas {md.version('vegas')}; "
+        f"radcevns {md.version('radcevns')}; numpy {np.__version__}; numba {md.version('numba')}; "
+        f"python {platform.python_version()}",
         f"# machine: {platform.platform()}; {platform.processor() or platform.machine()}; "
         f"cpu_count {os.cpu_count()}; numba threads {radcevns_threads()}",
         f"# seed {SEED}; mu = {MU_BOHR:g} mu_B (convention A) = DarkNews mu_tr_e4 {MU_TR_GEV:.10g} GeV^-1; "
@@ -194,7 +194,7 @@ def q2min_exact_gev(Enu, mHNL, M):
 # ------------------------------------------------------------------------------------------ tables
 def total_cross_sections():
     rows = []
-    t_dn = t_rc = 0.0
+    t_dn = 0.0
     n_dn = 0
     for tname in TARGETS:
         for m in MASSES:
@@ -225,10 +225,21 @@ def total_cross_sections():
             "dn_native: DarkNews with its own nuclear charge form factor (Fourier-Bessel fit to the measured "
             "charge density where tabulated, symmetrized Fermi otherwise, i.e. for W184)",
             f"dn_helm: DarkNews with its form factor replaced by {HELM}",
-            "*_err: vegas standard deviation of the DarkNews value; rc_helm: radcevns.primakoff.sigma(E_nu, m_N, "
-            "target, mu, form_factor='helm'); sums over both N helicities; 0 below threshold",
+            "*_err: vegas standard deviation of the DarkNews value; "
+            "rc_helm: radcevns.primakoff.sigma(E_nu, m_N, target, mu, form_factor='helm'); "
+            "sums over both N helicities; 0 below threshold",
         ],
-        ["target", "nature", "m_N_MeV", "E_nu_MeV", "dn_native", "dn_native_err", "dn_helm", "dn_helm_err", "rc_helm"],
+        [
+            "target",
+            "nature",
+            "m_N_MeV",
+            "E_nu_MeV",
+            "dn_native",
+            "dn_native_err",
+            "dn_helm",
+            "dn_helm_err",
+            "rc_helm",
+        ],
         rows,
     )
     return t_dn / max(n_dn, 1)
@@ -259,12 +270,18 @@ def differential():
         "dsigma_dER.csv",
         "differential cross section dsigma/dE_R of nuebar A -> N A (cm^2/MeV), Dirac N, both helicities",
         [
-            "E_R_MeV = lo (hi/lo)^f, f in " + str(DSIG_FRACTIONS) + ", (lo, hi) = radcevns.primakoff.recoil_range",
-            "dn_native, dn_helm_api: 2 M x sum over helicities of UpscatteringProcess.diff_xsec_Q2(E_nu, Q2 = 2 M E_R) "
-            "with DarkNews' own form factor and with radcevns' Helm form factor (no integration)",
-            "dn_helm: the same from DarkNews.amplitudes.upscattering_dxsec_dQ2 with u = 2M^2 + m_N^2 - s + Q2, as its "
-            "total-cross-section and event integrands call it (diff_xsec_Q2 passes u = 2M^2 + m_N - s + Q2)",
-            f"Helm: {HELM}; rc_helm: radcevns.primakoff.dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor='helm')",
+            "E_R_MeV = lo (hi/lo)^f, f in "
+            + str(DSIG_FRACTIONS)
+            + ", (lo, hi) = radcevns.primakoff.recoil_range",
+            "dn_native, dn_helm_api: 2 M x sum over helicities of "
+            "UpscatteringProcess.diff_xsec_Q2(E_nu, Q2 = 2 M E_R) with DarkNews' own form factor and with "
+            "radcevns' Helm form factor (no integration)",
+            "dn_helm: the same from DarkNews.amplitudes.upscattering_dxsec_dQ2 with "
+            "u = 2M^2 + m_N^2 - s + Q2, "
+            "as its total-cross-section and event integrands call it "
+            "(diff_xsec_Q2 passes u = 2M^2 + m_N - s + Q2)",
+            f"Helm: {HELM}; "
+            "rc_helm: radcevns.primakoff.dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor='helm')",
         ],
         ["target", "m_N_MeV", "E_nu_MeV", "E_R_MeV", "dn_native", "dn_helm_api", "dn_helm", "rc_helm"],
         rows,
@@ -292,8 +309,28 @@ def threshold_scan():
                     dn_ps.upscattering_Q2min = original
                 q_dn = float(original(E * 1e-3, m * 1e-3, M))
                 q_ex = float(q2min_exact_gev(E * 1e-3, m * 1e-3, M))
+                qmax_dn = float(dn_ps.upscattering_Q2max(E * 1e-3, m * 1e-3, M))
+                qmax_ex = 2.0 * M * primakoff.recoil_range_kernel(E, m, M * 1e3)[1] * 1e-3
                 rc = primakoff.sigma(E, m, tname, MU_BOHR, form_factor="helm")
-                rows.append((tname, m, eps, E, sn, en, sh, eh, sx, ex, rc, q_dn * 1e6, q_ex * 1e6))
+                rows.append(
+                    (
+                        tname,
+                        m,
+                        eps,
+                        E,
+                        sn,
+                        en,
+                        sh,
+                        eh,
+                        sx,
+                        ex,
+                        rc,
+                        q_dn * 1e6,
+                        q_ex * 1e6,
+                        qmax_dn * 1e6,
+                        qmax_ex * 1e6,
+                    )
+                )
     write(
         "threshold.csv",
         "cross sections as E_nu approaches the threshold E_thr = m_N + m_N^2/(2M) (DarkNews' nuclear mass)",
@@ -301,7 +338,10 @@ def threshold_scan():
             "E_nu_MeV = E_thr (1 + eps); dn_native, dn_helm as in sigma.csv",
             "dn_helm_exactQ2: dn_helm with DarkNews' phase_space.upscattering_Q2min replaced by the exact "
             "2 M E_R^min (radcevns recoil range)",
-            "Q2min_dn_MeV2: DarkNews' lower limit (its small-r branch, m_N^4/(4 E^2)); Q2min_exact_MeV2: exact",
+            "Q2min_dn_MeV2: DarkNews' lower limit (its small-r branch, m_N^4/(4 E^2)); "
+            "Q2min_exact_MeV2: exact",
+            "Q2max_dn_MeV2: DarkNews' upper limit (phase_space.upscattering_Q2max); "
+            "Q2max_exact_MeV2: 2 M E_R^max",
         ],
         [
             "target",
@@ -317,6 +357,8 @@ def threshold_scan():
             "rc_helm",
             "Q2min_dn_MeV2",
             "Q2min_exact_MeV2",
+            "Q2max_dn_MeV2",
+            "Q2max_exact_MeV2",
         ],
         rows,
     )
@@ -367,13 +409,25 @@ def generator():
                 # DarkNews' generator starts the flux at max(ERANGE[0], 1.05 E_thr)
                 emin = max(GEN_ERANGE[0], 1.05 * mc.ups_case.Ethreshold * 1e3)
                 rows.append(
-                    (nature, m, hel, len(w), int(nan.sum()), float(nan.mean()), float(w[nan].sum() / w.sum()), emin, gamma_gen, dt)
+                    (
+                        nature,
+                        m,
+                        hel,
+                        len(w),
+                        int(nan.sum()),
+                        float(nan.mean()),
+                        float(w[nan].sum() / w.sum()),
+                        emin,
+                        gamma_gen,
+                        dt,
+                    )
                 )
     write(
         "generator.csv",
         f"DarkNews event generator (MC_events, N -> nu gamma) on {GEN_TARGET}, flat nuebar flux",
         [
-            f"flux flat in E_nu over {GEN_ERANGE} MeV; DarkNews starts it at emin_MeV = max(1 MeV, 1.05 E_thr)",
+            f"flux flat in E_nu over {GEN_ERANGE} MeV; "
+            "DarkNews starts it at emin_MeV = max(1 MeV, 1.05 E_thr)",
             "n_nan: events whose N four-momentum is NaN; frac_nan: n_nan/n_events; wfrac_nan: their share of "
             "sum(w_event_rate)",
             "gamma_gen_MeV: width behind the generator's proper decay length N4_ctau0 (hbar c / ctau0)",
@@ -412,10 +466,10 @@ def widths():
         "widths.csv",
         "width Gamma(N -> nu gamma) in MeV, both codes, same coupling",
         [
-            "dn_function: DarkNews.decay_rates.gamma_Ni_to_Nj_gamma(t, m_N, 0, HNLtype) with t = mu_tr/2 as in its "
-            "FermionSinglePhotonDecay.total_width",
-            "dn_generator: integral over cos in [-1, 1] of diff_gamma_Ni_to_Nj_gamma, the integrand of its event "
-            "generator (its N4_ctau0 comes from this integral)",
+            "dn_function: DarkNews.decay_rates.gamma_Ni_to_Nj_gamma(t, m_N, 0, HNLtype) with t = mu_tr/2 "
+            "as in its FermionSinglePhotonDecay.total_width",
+            "dn_generator: integral over cos in [-1, 1] of diff_gamma_Ni_to_Nj_gamma, the integrand of "
+            "its event generator (its N4_ctau0 comes from this integral)",
             "rc: radcevns.decay.width(m_N, mu, nature)",
         ],
         ["nature", "m_N_MeV", "dn_function", "dn_generator", "rc"],
@@ -443,7 +497,9 @@ def timing(dn_per_sigma, gen_rows):
     # per event: DarkNews generator (vegas + four-momenta) vs radcevns.radiative.generate
     n_dn = sum(r[3] for r in gen_rows)
     t_dn = sum(r[9] for r in gen_rows)
-    rows.append(("event", "DarkNews", t_dn / n_dn, f"MC_events.get_MC_events, {n_dn} events in generator.csv"))
+    rows.append(
+        ("event", "DarkNews", t_dn / n_dn, f"MC_events.get_MC_events, {n_dn} events in generator.csv")
+    )
     from radcevns import radiative
 
     radiative.generate(1000, 5.0, 1.0, "W184", MU_BOHR, seed=SEED)
@@ -452,7 +508,9 @@ def timing(dn_per_sigma, gen_rows):
     ev = radiative.generate(n, 5.0, 1.0, "W184", MU_BOHR, seed=SEED)
     rc_ev = (time.perf_counter() - t0) / n
     nan_rc = int(np.sum(~np.isfinite(ev["weight"])))
-    rows.append(("event", "radcevns", rc_ev, f"radiative.generate, {n} weighted events (E_nu 5 MeV), {nan_rc} NaN"))
+    rows.append(
+        ("event", "radcevns", rc_ev, f"radiative.generate, {n} weighted events (E_nu 5 MeV), {nan_rc} NaN")
+    )
     write(
         "timing.csv",
         "wall time per value / per event, both codes in the same run (seconds)",
@@ -463,9 +521,12 @@ def timing(dn_per_sigma, gen_rows):
 
 
 def main():
-    np.random.seed(SEED)  # vegas and DarkNews' normalisation throws use numpy's global generator
+    np.random.seed(SEED)  # noqa: NPY002 -- vegas and DarkNews' normalisation throws use numpy's global generator
     t0 = time.perf_counter()
-    print(f"radcevns {md.version('radcevns')}, DarkNews {md.version('DarkNews')}, python {sys.version.split()[0]}")
+    print(
+        f"radcevns {md.version('radcevns')}, DarkNews {md.version('DarkNews')}, "
+        f"python {sys.version.split()[0]}"
+    )
     widths()
     differential()
     dn_per_sigma = total_cross_sections()
