@@ -28,7 +28,7 @@ def test_width_convention_factor_four():
     # reference.md 1.2: Gamma = mu^2 m^3/(16 pi) in convention A equals d^2 m^3/(4 pi) with d = mu/2
     m, mu_hat = 2.0, 3e-8
     d_per_mev = rc.mu_bohr_to_dipole_d_per_gev(mu_hat) * 1e-3
-    assert rc.decay.width(m, mu_hat, "dirac") == pytest.approx(d_per_mev**2 * m**3 / (4 * np.pi), rel=1e-12)
+    assert rc.decay.width(m, mu_hat, nature="dirac") == pytest.approx(d_per_mev**2 * m**3 / (4 * np.pi), rel=1e-12)
 
 
 def test_bad_input():
