@@ -64,7 +64,7 @@ def test_gamma_matrices_are_a_clifford_algebra():
 
 
 def test_sigma_sigma_identity_gives_three_k_squared():
-    """sigma^{ab} k_a sigma_{cb} k^c = 3 k^2 (the factor 3 of eq. S8.1)."""
+    """sigma^{ab} k_a sigma_{cb} k^c = 3 k^2 (the factor 3 of the one-loop Majorana mass)."""
     for k in _random_momenta():
         k2 = k @ METRIC @ k
         v = _sigma_k(k)  # v^b = sigma^{ab} k_a, and sigma_{cb} k^c = v_b

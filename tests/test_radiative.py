@@ -14,7 +14,7 @@ E, M_N, T, MU = 5.0, 1.0, "W184", 3e-8
 
 
 def _pl_reference(E, R, m, M):
-    """(S2.8) typed here from reference.md, independent of the package's polarisation kernel."""
+    """P_L typed here from chapter 02 of the book, independent of the package's polarisation kernel."""
     K = (
         8 * E**2 * R * M
         - 8 * E * R**2 * M
@@ -72,7 +72,7 @@ def test_weights_sum_to_cross_section(events):
 
 
 def test_fixed_recoil_spectrum_shapes_from_boosted_events(events):
-    """At fixed (E_nu, E_R): Majorana box, Dirac tilted by P_L (S4.2), checked on boosted four-vectors."""
+    """At fixed (E_nu, E_R): Majorana box, Dirac tilted by P_L, checked on boosted four-vectors."""
     M = rc.nucleus(T).mass
     lo, hi = pk.recoil_range(E, M_N, T)
     R0 = np.sqrt(lo * hi) * 0.3
@@ -91,7 +91,7 @@ def test_fixed_recoil_spectrum_shapes_from_boosted_events(events):
 
 
 def test_heavy_target_moments_match_closed_forms():
-    """reference.md 4.3: <E_gamma> = E/2 - <P_L> p/6 and P(E_gamma > E/2) = 1/2 - <P_L>/4 (Dirac)."""
+    """Chapter 03: <E_gamma> = E/2 - <P_L> p/6 and P(E_gamma > E/2) = 1/2 - <P_L>/4 (Dirac)."""
     for m in [1.0, 3.0]:
         p = np.sqrt(E**2 - m**2)
         Lg = np.log((E + p) / (E - p))
