@@ -65,11 +65,11 @@ from . import radiative
 from ._validate import as_array, as_nature, scalar_or_array
 from .cevns import dsigma_kernel as _sm_kernel
 from .constants import ALPHA, HBARC_MEV_CM, MEV2_TO_CM2, MU_B_PER_MEV, SECONDS_PER_DAY, SIN2_THETA_W
+from .decay import decay_probability_kernel as _p_decay
 from .decay import width as decay_width
 from .detector import Detector, units_per_kg
 from .nuclear import form_factor_code, form_factor_radius_kernel, target_arrays
 from .primakoff import dsigma_in_range_kernel, polarisation_kernel, recoil_range_kernel, threshold_kernel
-from .decay import decay_probability_kernel as _p_decay
 
 #: Default recoil window of :func:`cevns_rate` in MeV (the NUCLEUS region of interest, 10-100 eV).
 CEVNS_WINDOW_MEV = (10e-6, 100e-6)
