@@ -27,7 +27,7 @@ Conventions ("convention A", see :mod:`radcevns.conventions`)
 Spin states of N
 ----------------
 The spin of a massive N (or Nbar) with momentum ``k2`` is described in the N rest frame reached from the
-frame of the input four-vectors by a *pure* boost along ``k2`` (as in :func:`radcevns.primakoff.polarisation`);
+frame of the input four-vectors by a *pure* boost along ``k2`` (see :func:`radcevns.primakoff.polarisation`);
 the rest-frame axes are the axes of the input frame.  A two-component spinor ``xi`` in that frame is carried
 to the moving frame by the chiral-representation spinor
 ``u(k2, xi) = (sqrt(k2.sigma) xi, sqrt(k2.sigmabar) xi)``, which *is* that pure boost.  For an antiparticle
