@@ -23,11 +23,12 @@ may be shared):
    themselves) and the process maximum resident set size from ``resource.getrusage`` (includes Python,
    numba and LLVM); target < 1 GB.
 
-The numpy generator shares no code with the package: recoil range from the discriminant form of
-reference.md (S2.6) with the lower root through Vieta, dsigma/dE_R from (S2.3), the polarisation from (S2.8)
-and (S2.9), the Helm form factor (Lewin & Smith) with scipy's spherical Bessel function, constants from
-scipy.constants (CODATA), and the photon boosted with the textbook formula for a boost along an arbitrary
-direction.  Exit status 1 if the package and the reference disagree beyond rounding (timings never fail).
+The numpy generator shares no code with the package: the recoil range from the discriminant form of
+the exact two-body kinematics with the lower root through Vieta, dsigma/dE_R from its exact formula, the
+polarisation from the P_L and P_T formulas (chapter 02 of the book), the Helm form factor (Lewin & Smith)
+with scipy's spherical Bessel function, constants from scipy.constants (CODATA), and the photon boosted
+with the textbook formula for a boost along an arbitrary direction.  Exit status 1 if the package and the
+reference disagree beyond rounding (timings never fail).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ TARGET_MEMORY_MB = 1024.0  # streaming 10^7 events
 
 # --- plain-numpy reference generator -----------------------------------------------------------------------
 def ref_recoil_range(E, m, M):
-    """(E_R^min, E_R^max) in MeV from (S2.6); the lower root as m^4 / (4 M (M + 2E) E_R^max) (Vieta)."""
+    """Exact (E_R^min, E_R^max) in MeV; the lower root as m^4 / (4 M (M + 2E) E_R^max) (Vieta)."""
     disc = math.sqrt((2.0 * M * E - m * m) ** 2 - 4.0 * m * m * M * M)
     hi = (2.0 * M * E * E - m * m * (E + M) + E * disc) / (2.0 * M * (2.0 * E + M))
     return m**4 / (4.0 * M * (M + 2.0 * E) * hi), hi
@@ -97,14 +98,14 @@ def numpy_generate(U, E, m, Z, A, M, mu_bohr, nature):
     lo, hi = ref_recoil_range(E, m, M)
     u0, u1 = math.log(lo), math.log(hi)
     R = np.exp(u0 + (u1 - u0) * U[:, 0])
-    # W = 4 E^2 p_T^2 of (S2.9), factorised through its roots lo and hi; K of (S2.3) = W + the remainder
+    # W = 4 E^2 p_T^2, factorised through its roots lo and hi; K of dsigma/dE_R = W + the remainder
     W = np.maximum(4.0 * M * (M + 2.0 * E) * (R - lo) * (hi - R), 0.0)
     K = W + R * (2.0 * R * R * M + R * m * m + 2.0 * M * m * m + 4.0 * R * M * M)
     F = ref_helm(np.sqrt(2.0 * M * R + R * R), A)
     dsigma = ALPHA * (mu_bohr * MU_B) ** 2 * Z * Z * F * F * K / (8.0 * E * E * R * R * M)  # MeV^-3
     E_N = E - R
     p_N = np.sqrt(E_N * E_N - m * m)
-    # polarisation (S2.8), (S2.9)
+    # polarisation (P_L, P_T)
     N_L = (
         8 * E**3 * R * M - 16 * E**2 * R**2 * M - 4 * E**2 * R * m**2 + 10 * E * R**3 * M
         + 3 * E * R**2 * m**2 - 6 * E * R * M * m**2 - E * m**4
@@ -154,12 +155,14 @@ def verdict(value, target):
 # --- benchmarks ---------------------------------------------------------------------------------------------
 def bench_generate(n, repeat):
     print(f"\n[1] radiative.generate: {n:.0e} weighted events, E_nu = {E_NU} MeV, m_N = {M_N} MeV, Dirac")
-    radiative.generate(1000, E_NU, M_N, "W184", MU_BOHR, "dirac", seed=1)  # JIT / cache load
-    radiative.generate(1000, E_NU, M_N, "CaWO4", MU_BOHR, "dirac", seed=1)
+    radiative.generate(1000, E_NU, M_N, "W184", MU_BOHR, nature="dirac", seed=1)  # JIT / cache load
+    radiative.generate(1000, E_NU, M_N, "CaWO4", MU_BOHR, nature="dirac", seed=1)
     out = {}
     for target in ("W184", "CaWO4"):
         t = best_time(
-            lambda target=target: radiative.generate(n, E_NU, M_N, target, MU_BOHR, "dirac", seed=SEED),
+            lambda target=target: radiative.generate(
+                n, E_NU, M_N, target, MU_BOHR, nature="dirac", seed=SEED
+            ),
             repeat,
         )
         out[f"generate_{target}_s"] = t
@@ -169,7 +172,9 @@ def bench_generate(n, repeat):
         )
     nuc = rc.nucleus("W184")
     U = np.random.default_rng(SEED).random((n, 4))  # what iter_events draws first (one batch)
-    t_np = best_time(lambda: numpy_generate(U, E_NU, M_N, nuc.Z, nuc.A, nuc.mass, MU_BOHR, "dirac"), repeat)
+    t_np = best_time(
+        lambda: numpy_generate(U, E_NU, M_N, nuc.Z, nuc.A, nuc.mass, MU_BOHR, nature="dirac"), repeat
+    )
     out["generate_numpy_W184_s"] = t_np
     print(
         f"  numpy reference, W184: {t_np:6.2f} s  ({n / t_np:.3e} events/s);  numba / numpy speed-up: "
@@ -178,8 +183,8 @@ def bench_generate(n, repeat):
     # accuracy: event by event if the random streams coincide, else only the totals
     ok = True
     for nature in ("dirac", "majorana"):
-        ev = radiative.generate(n, E_NU, M_N, "W184", MU_BOHR, nature, seed=SEED, batch_size=n)
-        R, p_N, p_g, w = numpy_generate(U, E_NU, M_N, nuc.Z, nuc.A, nuc.mass, MU_BOHR, nature)
+        ev = radiative.generate(n, E_NU, M_N, "W184", MU_BOHR, nature=nature, seed=SEED, batch_size=n)
+        R, p_N, p_g, w = numpy_generate(U, E_NU, M_N, nuc.Z, nuc.A, nuc.mass, MU_BOHR, nature=nature)
         same_stream = np.allclose(ev["E_R"], R, rtol=1e-9, atol=0.0)
         sig_pkg, sig_ref = ev["weight"].sum(), w.sum()
         err = math.sqrt(np.sum(w**2))
@@ -233,18 +238,22 @@ def bench_double(n_bins, repeat):
     print(f"\n[3] radiative.double_differential on a {n_bins} x {n_bins} grid")
     ge = np.linspace(0.0, E_NU, n_bins + 1)
     ce = np.linspace(-1.0, 1.0, n_bins + 1)
-    radiative.double_differential(ge[:3], ce[:3], E_NU, M_N, "W184", MU_BOHR, "dirac")  # JIT / cache load
+    radiative.double_differential(
+        ge[:3], ce[:3], E_NU, M_N, "W184", MU_BOHR, nature="dirac"
+    )  # JIT / cache load
     out = {}
     for target in ("W184", "W"):
         t = best_time(
-            lambda target=target: radiative.double_differential(ge, ce, E_NU, M_N, target, MU_BOHR, "dirac"),
+            lambda target=target: radiative.double_differential(
+                ge, ce, E_NU, M_N, target, MU_BOHR, nature="dirac"
+            ),
             repeat,
         )
         out[f"double_{target}_s"] = t
         print(f"  {target:4s}: {t:6.2f} s  [{verdict(t, TARGET_DOUBLE_S)}: < {TARGET_DOUBLE_S:g} s]")
     for nature in ("dirac", "majorana"):
-        a = radiative.double_differential(ge, ce, E_NU, M_N, "W184", MU_BOHR, nature)
-        b = radiative.double_differential(ge, ce, E_NU, M_N, "W184", MU_BOHR, nature, step=0.015)
+        a = radiative.double_differential(ge, ce, E_NU, M_N, "W184", MU_BOHR, nature=nature)
+        b = radiative.double_differential(ge, ce, E_NU, M_N, "W184", MU_BOHR, nature=nature, step=0.015)
         big = b > 1e-3 * b.max()
         dev = np.max(np.abs(a[big] / b[big] - 1.0))
         out[f"double_convergence_{nature}"] = dev
@@ -268,7 +277,9 @@ def bench_memory(n, batch_size):
     tracemalloc.start()
     start = time.perf_counter()
     total = 0.0
-    for ev in radiative.iter_events(n, E_NU, M_N, "W184", MU_BOHR, "dirac", seed=SEED, batch_size=batch_size):
+    for ev in radiative.iter_events(
+        n, E_NU, M_N, "W184", MU_BOHR, nature="dirac", seed=SEED, batch_size=batch_size
+    ):
         e = ev["p_gamma"][:, 0]
         h1 += np.histogram(e, bins=eg_edges, weights=ev["weight"])[0]
         h2 += np.histogram2d(e, ev["cos_theta_gamma"], bins=[eg_edges, c_edges], weights=ev["weight"])[0]

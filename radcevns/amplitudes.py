@@ -1,14 +1,15 @@
 """Squared matrix elements from explicit Dirac matrices and spinors.
 
-This low-level module evaluates the amplitudes of reference.md sections 2.1, 3.2 and 4.1 *numerically*:
+This low-level module evaluates the upscattering, decay and 2 -> 3 amplitudes (chapters 02 and 03 of the
+book; P. D. Bolton et al., arXiv:2110.02233) *numerically*:
 explicit 4x4 gamma matrices (chiral representation, metric (+,-,-,-)), explicit helicity spinors, explicit
 photon polarisation vectors, and spin sums done as sums over those states.  No trace is simplified by hand.
 It is the independent cross-check of the analytic formulas used elsewhere in radcevns
 (:mod:`radcevns.primakoff`, :mod:`radcevns.decay`), and it gives the full 2 -> 3 matrix element with a
 Breit-Wigner N propagator.
 
-Conventions (reference.md "convention A")
------------------------------------------
+Conventions ("convention A", see :mod:`radcevns.conventions`)
+-------------------------------------------------------------
 * Lagrangian ``(mu/2) nubar_L sigma^{ab} N_R F_ab + h.c.``, ``sigma^{ab} = (i/2)[gamma^a, gamma^b]``;
   vertex ``mu sigma^{ab} q_a eps_b`` (photon momentum ``q`` entering the vertex).  With this
   normalisation ``Gamma_Dirac(N -> nu gamma) = mu^2 m_N^3 / (16 pi)`` and a Majorana N has twice that.
@@ -25,17 +26,19 @@ Conventions (reference.md "convention A")
 
 Spin states of N
 ----------------
-The spin of a massive N (or Nbar) with momentum ``k2`` is described in the N rest frame reached from the frame
-of the input four-vectors by a *pure* boost along ``k2`` (reference.md 2.5); the rest-frame axes are the axes
-of the input frame.  A two-component spinor ``xi`` in that frame is carried to the moving frame by the
-chiral-representation spinor ``u(k2, xi) = (sqrt(k2.sigma) xi, sqrt(k2.sigmabar) xi)``, which *is* that pure
-boost.  For an antiparticle with physical spin state ``xi`` the v-spinor uses ``eta = -i sigma_2 xi^*``.
+The spin of a massive N (or Nbar) with momentum ``k2`` is described in the N rest frame reached from the
+frame of the input four-vectors by a *pure* boost along ``k2`` (see :func:`radcevns.primakoff.polarisation`);
+the rest-frame axes are the axes of the input frame.  A two-component spinor ``xi`` in that frame is carried
+to the moving frame by the chiral-representation spinor
+``u(k2, xi) = (sqrt(k2.sigma) xi, sqrt(k2.sigmabar) xi)``, which *is* that pure boost.  For an antiparticle
+with physical spin state ``xi`` the v-spinor uses ``eta = -i sigma_2 xi^*``.
 """
 
 import math
 
 import numpy as np
 from numba import njit
+from numpy.typing import ArrayLike
 
 from ._validate import as_array
 from .constants import E_CHARGE
@@ -48,6 +51,10 @@ __all__ = [
     "msq_decay",
     "msq_radiative",
     "RADIATIVE_NATURES",
+    "GAMMA",
+    "GAMMA5",
+    "P_LEFT",
+    "P_RIGHT",
 ]
 
 #: Allowed values of ``nature`` in :func:`msq_radiative` (the last two give one final state alone).
@@ -77,7 +84,9 @@ def _build_gammas():
     return gam, gamma5
 
 
+#: Dirac matrices gamma^0..gamma^3 (shape (4, 4, 4)) and gamma^5, chiral representation, metric (+,-,-,-).
 GAMMA, GAMMA5 = _build_gammas()
+#: Chiral projectors (1 -/+ gamma^5) / 2.
 #: Chirality projectors P_L = (1 - gamma5)/2 and P_R = (1 + gamma5)/2 (explicit 4x4 matrices).
 P_LEFT = 0.5 * (np.eye(4) - GAMMA5)
 P_RIGHT = 0.5 * (np.eye(4) + GAMMA5)
@@ -561,10 +570,23 @@ def _upscattering_rho(k1, k2, p1, p2, m_N, Z, mu_per_mev, form_factor, beam):
     return rho, v
 
 
-def msq_upscattering(k1, k2, p1, p2, m_N, Z, mu_per_mev, form_factor=1.0, beam="nu", n_spin=None):
+def msq_upscattering(
+    k1: ArrayLike,
+    k2: ArrayLike,
+    p1: ArrayLike,
+    p2: ArrayLike,
+    m_N: ArrayLike,
+    Z: ArrayLike,
+    mu_per_mev: ArrayLike,
+    *,
+    form_factor: ArrayLike = 1.0,
+    beam: str = "nu",
+    n_spin: ArrayLike | None = None,
+) -> np.ndarray:
     """|M|^2 of Primakoff upscattering nu(k1) A(p1) -> N(k2) A(p2), from explicit spinors.
 
-    **mu_per_mev is in MeV^-1 (natural units), not in Bohr magnetons.**  Convention A (reference.md S2.1):
+    **mu_per_mev is in MeV^-1 (natural units), not in Bohr magnetons.**  Convention A
+    (:mod:`radcevns.conventions`):
     ``M = (mu Z e F / t) ubar(k2) sigma^{ab} q_a P_b P_L u(k1)``, q = k2 - k1, P = p1 + p2, t = q^2.
 
     Parameters
@@ -598,11 +620,13 @@ def msq_upscattering(k1, k2, p1, p2, m_N, Z, mu_per_mev, form_factor=1.0, beam="
     return np.real(np.einsum("na,nab,nb->n", xi.conj(), rho, xi))
 
 
-def upscattering_polarisation(k1, k2, p1, p2, m_N, beam="nu"):
+def upscattering_polarisation(
+    k1: ArrayLike, k2: ArrayLike, p1: ArrayLike, p2: ArrayLike, m_N: ArrayLike, *, beam: str = "nu"
+) -> np.ndarray:
     """Polarisation vector of N (beam="nu") or Nbar (beam="nubar") produced in nu A -> N A.
 
     Parameters are those of :func:`msq_upscattering` (four-vectors in MeV).  The vector is defined in the
-    N rest frame reached from the input frame by a pure boost along k2 (reference.md 2.5), with the axes of
+    N rest frame reached from the input frame by a pure boost along k2 (module docstring), with the axes of
     the input frame: ``P_i = Tr(rho sigma_i)`` for the (pure) produced spin state.
 
     Returns
@@ -617,7 +641,9 @@ def upscattering_polarisation(k1, k2, p1, p2, m_N, beam="nu"):
     return np.where(norm[:, None] > 0, pvec / safe[:, None], 0.0)
 
 
-def upscattering_spin_density(k1, k2, p1, p2, m_N, beam="nu"):
+def upscattering_spin_density(
+    k1: ArrayLike, k2: ArrayLike, p1: ArrayLike, p2: ArrayLike, m_N: ArrayLike, *, beam: str = "nu"
+) -> np.ndarray:
     """Normalised 2x2 spin density matrix of the produced N (Nbar) in its helicity basis.
 
     Basis index 0 = helicity +1/2, 1 = helicity -1/2 along k2 (input frame), i.e. spin along +/- k2_hat in
@@ -640,8 +666,8 @@ def upscattering_spin_density(k1, k2, p1, p2, m_N, beam="nu"):
     return np.where(norm[:, None, None] > 0, rho_hel / safe[:, None, None], 0.0)
 
 
-def polarisation_components(pol, k1, k2):
-    """Split a rest-frame polarisation vector into (P_L, P_T, P_normal) (reference.md 2.5).
+def polarisation_components(pol: ArrayLike, k1: ArrayLike, k2: ArrayLike) -> tuple:
+    """Split a rest-frame polarisation vector into (P_L, P_T, P_normal) (module docstring).
 
     Parameters
     ----------
@@ -673,7 +699,17 @@ def polarisation_components(pol, k1, k2):
     return np.sum(pol * k2h, axis=1), np.sum(pol * e_theta, axis=1), np.sum(pol * e_norm, axis=1)
 
 
-def msq_decay(k_n, k_nu, k_gamma, m_N, mu_per_mev, n_spin=None, parent="N", final="nu"):
+def msq_decay(
+    k_n: ArrayLike,
+    k_nu: ArrayLike,
+    k_gamma: ArrayLike,
+    m_N: ArrayLike,
+    mu_per_mev: ArrayLike,
+    *,
+    n_spin: ArrayLike | None = None,
+    parent: str = "N",
+    final: str = "nu",
+) -> np.ndarray:
     """|M|^2 of the radiative decay N(k_n) -> nu(k_nu) gamma(k_gamma) from explicit spinors.
 
     **mu_per_mev is in MeV^-1 (natural units), not in Bohr magnetons.**  Convention A: vertex
@@ -751,11 +787,12 @@ def msq_radiative(
     Z,
     mu_prod_per_mev,
     mu_decay_per_mev,
-    nature="dirac",
-    beam="nu",
-    form_factor=1.0,
-):
-    """Full 2 -> 3 |M|^2 of nu(k1) A(p1) -> nu(k3) A(p2) gamma(kg) through an N line (reference.md 4.1).
+    *,
+    nature: str = "dirac",
+    beam: str = "nu",
+    form_factor: ArrayLike = 1.0,
+) -> np.ndarray:
+    """Full 2 -> 3 |M|^2 of nu(k1) A(p1) -> nu(k3) A(p2) gamma(kg) through an N line (chapter 03).
 
     **Moments in MeV^-1 (natural units), not in Bohr magnetons.**  The N propagator is
     ``i (k2slash + m_N) / (k2^2 - m_N^2 + i m_N Gamma)`` with k2 = k3 + kg (``-k2slash + m_N`` on the Nbar
@@ -783,7 +820,7 @@ def msq_radiative(
         incoherently (they have opposite final helicity).  "majorana-lnc" / "majorana-lnv": one of the two
         Majorana final states alone (diagnostics; "majorana-lnc" equals "dirac").
     beam : {"nu", "nubar"}
-        Left-handed neutrino or right-handed antineutrino beam (v-spinor chain of reference.md 4.1).
+        Left-handed neutrino or right-handed antineutrino beam (v-spinor chain, chapter 03 of the book).
     form_factor : float or array_like
         Nuclear charge form factor F(q^2), default 1.
 

@@ -23,15 +23,31 @@ import math
 
 import numpy as np
 from numba import njit
+from numpy.typing import ArrayLike
 
 from ._validate import as_array, scalar_or_array
 from .constants import ALPHA, G_FERMI, M_ELECTRON, MEV2_TO_CM2, SIN2_THETA_W
-from .nuclear import form_factor_code, form_factor_kernel, target_arrays
+from .nuclear import Target, form_factor_code, form_factor_kernel, target_arrays
+
+__all__ = [
+    "weak_charge",
+    "max_recoil",
+    "min_neutrino_energy",
+    "dsigma_dER",
+    "magnetic_moment_dsigma_dER",
+    "sigma",
+    "dsigma_kernel",
+]
 
 
 @njit(cache=True)
-def _sm_kernel(E, E_R, Z, N, A, M, sin2w, ff_code):
-    """SM dsigma/dE_R in MeV^-3 (natural units) for one isotope; 0 outside the range."""
+def dsigma_kernel(E, E_R, Z, N, A, M, sin2w, ff_code):
+    """SM dsigma/dE_R in MeV^-3 for one isotope; 0 outside the range.
+
+    Numba kernel, no input checks, natural units: ``E``, ``E_R``, ``M`` in MeV, ``Z``, ``N``, ``A``
+    the proton, neutron and mass numbers, ``sin2w`` the weak mixing angle, ``ff_code`` from
+    :func:`radcevns.nuclear.form_factor_code`.
+    """
     if E <= 0.0 or E_R <= 0.0:
         return 0.0
     er_max = 2.0 * E * E / (M + 2.0 * E)
@@ -67,7 +83,7 @@ def _sum_sm(E, R, Z, Nn, A, M, w, sin2w, code, out):
     for i in range(E.shape[0]):
         acc = 0.0
         for j in range(Z.shape[0]):
-            acc += w[j] * _sm_kernel(E[i], R[i], Z[j], Nn[j], A[j], M[j], sin2w, code)
+            acc += w[j] * dsigma_kernel(E[i], R[i], Z[j], Nn[j], A[j], M[j], sin2w, code)
         out[i] = acc
 
 
@@ -80,7 +96,7 @@ def _sum_mm(E, R, Z, A, M, w, code, out):
         out[i] = acc
 
 
-assert abs(G_FERMI - 1.1663787e-11) < 1e-20  # value hard-coded in _sm_kernel (CODATA 2018/2022)
+assert abs(G_FERMI - 1.1663787e-11) < 1e-20  # value hard-coded in dsigma_kernel (CODATA 2018/2022)
 
 
 def _grid(E_nu, E_R):
@@ -90,30 +106,73 @@ def _grid(E_nu, E_R):
     return np.ascontiguousarray(E).ravel(), np.ascontiguousarray(R).ravel(), E.shape
 
 
-def weak_charge(target, sin2_theta_w=SIN2_THETA_W):
-    """Weak nuclear charge ``Q_W = N - Z (1 - 4 sin^2 theta_W)`` (weighted sum for composite targets)."""
+def weak_charge(target: Target, *, sin2_theta_w: float = SIN2_THETA_W) -> float:
+    """Weak nuclear charge ``Q_W = N - Z (1 - 4 sin^2 theta_W)`` (weighted sum for composite targets).
+
+    Parameters
+    ----------
+    target : str, Nucleus, Element or Compound
+        Per atom (element) or per formula unit (compound).
+    sin2_theta_w : float
+        Low-energy weak mixing angle.
+
+    Returns
+    -------
+    float
+        Dimensionless weak charge.
+    """
     Z, A, _, w = target_arrays(target)
     return float(np.sum(w * ((A - Z) - Z * (1.0 - 4.0 * sin2_theta_w))))
 
 
-def max_recoil(E_nu, target):
-    """Maximum elastic recoil energy ``2 E^2 / (M + 2E)`` in MeV (lightest isotope: the largest value)."""
+def max_recoil(E_nu: ArrayLike, target: Target) -> float | np.ndarray:
+    """Maximum elastic recoil energy ``2 E^2 / (M + 2E)`` in MeV (lightest isotope: the largest value).
+
+    Parameters
+    ----------
+    E_nu : array_like
+        Neutrino energy in MeV.
+    target : str, Nucleus, Element or Compound
+
+    Returns
+    -------
+    float or ndarray
+        Recoil energy in MeV.
+    """
     E = as_array(E_nu, "E_nu", nonnegative=True)
     _, _, M, _ = target_arrays(target)
     return scalar_or_array(2.0 * E**2 / (M.min() + 2.0 * E))
 
 
-def min_neutrino_energy(E_R, target):
+def min_neutrino_energy(E_R: ArrayLike, target: Target) -> float | np.ndarray:
     """Minimum neutrino energy (MeV) to produce a recoil ``E_R``: ``[E_R + sqrt(E_R^2 + 2 M E_R)] / 2``.
 
     For a composite target the lightest isotope's (smallest) value is returned.
+
+    Parameters
+    ----------
+    E_R : array_like
+        Recoil energy in MeV.
+    target : str, Nucleus, Element or Compound
+
+    Returns
+    -------
+    float or ndarray
+        Neutrino energy in MeV.
     """
     R = as_array(E_R, "E_R", nonnegative=True)
     _, _, M, _ = target_arrays(target)
     return scalar_or_array(0.5 * (R + np.sqrt(R**2 + 2.0 * M.min() * R)))
 
 
-def dsigma_dER(E_nu, E_R, target, form_factor="helm", sin2_theta_w=SIN2_THETA_W):
+def dsigma_dER(
+    E_nu: ArrayLike,
+    E_R: ArrayLike,
+    target: Target,
+    *,
+    form_factor: str = "helm",
+    sin2_theta_w: float = SIN2_THETA_W,
+) -> float | np.ndarray:
     """Standard-Model CEvNS differential cross section in cm^2 / MeV.
 
     Parameters
@@ -127,6 +186,11 @@ def dsigma_dER(E_nu, E_R, target, form_factor="helm", sin2_theta_w=SIN2_THETA_W)
         charge radius parameters is the customary approximation (sub-percent at reactor energies).
     sin2_theta_w : float
         Low-energy weak mixing angle (default 0.2387).
+
+    Returns
+    -------
+    float or ndarray
+        cm^2 / MeV per target unit; exactly 0 above the maximum recoil.
     """
     E, R, shape = _grid(E_nu, E_R)
     Z, A, M, w = target_arrays(target)
@@ -135,12 +199,28 @@ def dsigma_dER(E_nu, E_R, target, form_factor="helm", sin2_theta_w=SIN2_THETA_W)
     return scalar_or_array((out * MEV2_TO_CM2).reshape(shape))
 
 
-def magnetic_moment_dsigma_dER(E_nu, E_R, target, mu, form_factor="helm"):
+def magnetic_moment_dsigma_dER(
+    E_nu: ArrayLike, E_R: ArrayLike, target: Target, mu: ArrayLike, *, form_factor: str = "helm"
+) -> float | np.ndarray:
     """Diagonal (or effective) neutrino magnetic-moment cross section in cm^2 / MeV.
 
     ``(pi alpha^2 mu_hat^2 / m_e^2) Z^2 F^2 (1/E_R - 1/E_nu)``, ``mu`` in Bohr magnetons.
     This is the ``m_N -> 0`` limit of :func:`radcevns.primakoff.dsigma_dER` (up to the
     negligible spin-0 recoil term ``E_R / (4 E_nu^2)``).
+
+    Parameters
+    ----------
+    E_nu, E_R : array_like
+        Neutrino and recoil energies in MeV.
+    target : str, Nucleus, Element or Compound
+    mu : array_like
+        Magnetic moment in Bohr magnetons.
+    form_factor : {"helm", "klein-nystrand", "none"}
+
+    Returns
+    -------
+    float or ndarray
+        cm^2 / MeV per target unit.
     """
     E, R, shape = _grid(E_nu, E_R)
     mu = as_array(mu, "mu", nonnegative=True)
@@ -151,8 +231,39 @@ def magnetic_moment_dsigma_dER(E_nu, E_R, target, mu, form_factor="helm"):
     return scalar_or_array(out.reshape(shape) * pref * mu**2)
 
 
-def sigma(E_nu, target, form_factor="helm", sin2_theta_w=SIN2_THETA_W, n_points=96):
-    """Total SM CEvNS cross section in cm^2 (Gauss-Legendre integral over the recoil range)."""
+def sigma(
+    E_nu: ArrayLike,
+    target: Target,
+    *,
+    form_factor: str = "helm",
+    sin2_theta_w: float = SIN2_THETA_W,
+    n_points: int = 96,
+) -> float | np.ndarray:
+    """Total SM CEvNS cross section in cm^2 (Gauss-Legendre integral over the recoil range).
+
+    Parameters
+    ----------
+    E_nu : array_like
+        Neutrino energy in MeV.
+    target : str, Nucleus, Element or Compound
+        Per atom (element) or per formula unit (compound).
+    form_factor : {"helm", "klein-nystrand", "none"}
+    sin2_theta_w : float
+        Low-energy weak mixing angle.
+    n_points : int
+        Gauss-Legendre nodes over the recoil range of each isotope.
+
+    Returns
+    -------
+    float or ndarray
+        Cross section in cm^2 per target unit.
+
+    Examples
+    --------
+    >>> from radcevns import cevns
+    >>> f"{cevns.sigma(5.0, 'W184'):.4e}"
+    '1.1891e-39'
+    """
     E = as_array(E_nu, "E_nu", nonnegative=True)
     x, wq = np.polynomial.legendre.leggauss(n_points)
     # integrate each isotope up to its own endpoint

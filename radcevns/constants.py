@@ -13,6 +13,24 @@ import math
 
 from scipy import constants as _c
 
+__all__ = [
+    "ALPHA",
+    "M_ELECTRON",
+    "G_FERMI",
+    "AMU_MEV",
+    "HBARC_MEV_CM",
+    "HBARC_MEV_FM",
+    "HBAR_MEV_S",
+    "C_CM_S",
+    "AVOGADRO",
+    "MEV2_TO_CM2",
+    "E_CHARGE",
+    "MU_B_PER_MEV",
+    "SIN2_THETA_W",
+    "SECONDS_PER_YEAR",
+    "SECONDS_PER_DAY",
+]
+
 #: Fine-structure constant alpha (CODATA, dimensionless).
 ALPHA = _c.fine_structure
 #: Electron mass in MeV (CODATA).

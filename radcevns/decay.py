@@ -1,6 +1,7 @@
 """Radiative decay N -> nu gamma through the transition magnetic moment.
 
-Convention A (reference.md section 3.1): for a Dirac N,
+Convention A (see :mod:`radcevns.conventions`; P. D. Bolton et al., arXiv:2110.02233,
+Phys. Rev. D 106 (2022) 035036): for a Dirac N,
 
 .. math::  \\Gamma_D(N \\to \\nu_L \\gamma) = \\frac{\\mu^2 m_N^3}{16\\pi}
            = \\frac{\\alpha \\hat\\mu^2 m_N^3}{16 m_e^2},
@@ -8,6 +9,10 @@ Convention A (reference.md section 3.1): for a Dirac N,
 and a Majorana N decays to both ``nu gamma`` and ``nubar gamma`` with equal rates,
 so ``Gamma_M = 2 Gamma_D`` at equal ``mu``.  A massive daughter (``N -> N' gamma``)
 multiplies the width by ``(1 - m'^2/m_N^2)^3``.
+
+Two lengths appear and are kept apart by their names: the *mean* lab-frame decay length of N,
+:func:`mean_decay_length`, and the length of the region within which N must decay,
+``decay_length_cm`` (an argument of :func:`decay_probability`, as of the detector model).
 
 Units: masses and energies in MeV, widths in MeV, lengths in cm, times in s,
 ``mu`` in Bohr magnetons.
@@ -20,9 +25,19 @@ from collections.abc import Mapping
 
 import numpy as np
 from numba import njit
+from numpy.typing import ArrayLike
 
 from ._validate import as_array, as_nature, scalar_or_array
 from .constants import HBAR_MEV_S, HBARC_MEV_CM, MU_B_PER_MEV
+
+__all__ = [
+    "width",
+    "branching_ratios",
+    "lifetime",
+    "mean_decay_length",
+    "decay_probability",
+    "decay_probability_kernel",
+]
 
 
 @njit(cache=True, nogil=True)
@@ -47,7 +62,13 @@ def _channel_width(m_N, mu, daughter_mass, nature):
     return gamma * (2.0 if nature == "majorana" else 1.0)
 
 
-def width(m_N, mu, nature="dirac", daughter_mass=0.0):
+def width(
+    m_N: ArrayLike,
+    mu: ArrayLike | Mapping,
+    *,
+    nature: str = "dirac",
+    daughter_mass: ArrayLike | Mapping = 0.0,
+) -> float | np.ndarray:
     """Decay width Gamma(N -> nu gamma) in MeV.
 
     Parameters
@@ -67,6 +88,14 @@ def width(m_N, mu, nature="dirac", daughter_mass=0.0):
     -------
     float or ndarray
         Width in MeV; exactly 0 where the channel is closed.
+
+    Examples
+    --------
+    >>> from radcevns import decay
+    >>> f"{decay.width(1.0, 3e-8):.4e}"
+    '1.5720e-18'
+    >>> decay.width(1.0, 3e-8, nature="majorana") / decay.width(1.0, 3e-8)
+    2.0
     """
     nature = as_nature(nature)
     if isinstance(mu, Mapping):
@@ -83,8 +112,20 @@ def width(m_N, mu, nature="dirac", daughter_mass=0.0):
     return scalar_or_array(_channel_width(m_N, mu, daughter_mass, nature))
 
 
-def branching_ratios(m_N, mu, nature="dirac", daughter_mass=None):
+def branching_ratios(
+    m_N: ArrayLike, mu: Mapping, *, nature: str = "dirac", daughter_mass: Mapping | None = None
+) -> dict:
     """Branching ratios of N into the channels of the mapping ``mu`` (see :func:`width`).
+
+    Parameters
+    ----------
+    m_N : array_like
+        Sterile-neutrino mass in MeV.
+    mu : mapping
+        ``{channel: moment in Bohr magnetons}``.
+    nature : {"dirac", "majorana"}
+    daughter_mass : mapping, optional
+        ``{channel: daughter mass in MeV}`` (missing keys mean 0).
 
     Returns
     -------
@@ -102,16 +143,35 @@ def branching_ratios(m_N, mu, nature="dirac", daughter_mass=None):
     return {k: scalar_or_array(np.where(total > 0, v / safe, 0.0)) for k, v in parts.items()}
 
 
-def lifetime(m_N, mu, nature="dirac", daughter_mass=0.0):
-    """Rest-frame lifetime of N in seconds (``hbar / Gamma``); ``inf`` for a vanishing width."""
-    g = np.asarray(width(m_N, mu, nature, daughter_mass))
+def lifetime(
+    m_N: ArrayLike,
+    mu: ArrayLike | Mapping,
+    *,
+    nature: str = "dirac",
+    daughter_mass: ArrayLike | Mapping = 0.0,
+) -> float | np.ndarray:
+    """Rest-frame lifetime of N in seconds (``hbar / Gamma``); ``inf`` for a vanishing width.
+
+    Parameters as in :func:`width`.
+    """
+    g = np.asarray(width(m_N, mu, nature=nature, daughter_mass=daughter_mass))
     with np.errstate(divide="ignore"):
         tau = np.where(g > 0, HBAR_MEV_S / np.where(g > 0, g, 1.0), np.inf)
     return scalar_or_array(tau)
 
 
-def decay_length(E_N, m_N, mu, nature="dirac", daughter_mass=0.0):
-    """Mean lab-frame decay length ``gamma beta c tau = (p_N / m_N) hbar c / Gamma`` in cm.
+def mean_decay_length(
+    E_N: ArrayLike,
+    m_N: ArrayLike,
+    mu: ArrayLike | Mapping,
+    *,
+    nature: str = "dirac",
+    daughter_mass: ArrayLike | Mapping = 0.0,
+) -> float | np.ndarray:
+    """Mean lab-frame decay length ``gamma beta c tau = (p_N / m_N) hbar c / Gamma`` of N, in cm.
+
+    Not to be confused with ``decay_length_cm``, the length of the region within which N must
+    decay (see :func:`decay_probability`).
 
     Parameters
     ----------
@@ -125,30 +185,65 @@ def decay_length(E_N, m_N, mu, nature="dirac", daughter_mass=0.0):
     Returns
     -------
     float or ndarray
-        Decay length in cm (``inf`` if the width vanishes).
+        Mean decay length in cm (``inf`` if the width vanishes).
     """
     E_N = as_array(E_N, "E_N", nonnegative=True)
     m = as_array(m_N, "m_N", positive=True)
     if np.any(E_N < m):
         raise ValueError("E_N must be >= m_N")
     p = np.sqrt(np.maximum(E_N**2 - m**2, 0.0))
-    g = np.asarray(width(m, mu, nature, daughter_mass))
+    g = np.asarray(width(m, mu, nature=nature, daughter_mass=daughter_mass))
     with np.errstate(divide="ignore"):
         lam = np.where(g > 0, p / m * HBARC_MEV_CM / np.where(g > 0, g, 1.0), np.inf)
     return scalar_or_array(lam)
 
 
-def decay_probability(L_cm, E_N, m_N, mu, nature="dirac", daughter_mass=0.0):
-    """Probability that N decays within a distance ``L_cm`` (cm): ``1 - exp(-L / lambda)``.
+def decay_probability(
+    E_N: ArrayLike,
+    m_N: ArrayLike,
+    mu: ArrayLike | Mapping,
+    *,
+    decay_length_cm: ArrayLike | None,
+    nature: str = "dirac",
+    daughter_mass: ArrayLike | Mapping = 0.0,
+) -> float | np.ndarray:
+    """Probability ``1 - exp(-L / lambda)`` that N decays within ``L = decay_length_cm``.
 
-    ``L_cm = None`` or ``inf`` means every N decays (probability 1).  Computed with ``expm1``
-    so that the long-lived regime ``P ~ L / lambda`` keeps full precision.
+    ``lambda`` is the mean decay length (:func:`mean_decay_length`).  Computed with ``expm1`` so
+    that the long-lived regime ``P ~ L / lambda`` keeps full precision.
+
+    Parameters
+    ----------
+    E_N : array_like
+        Lab energy of N in MeV (must be >= m_N).
+    m_N : array_like
+        Mass in MeV (> 0).
+    mu : array_like or mapping
+        Transition moment(s) in Bohr magnetons, as in :func:`width`.
+    decay_length_cm : array_like or None
+        Length in cm of the region within which N must decay; ``None`` or ``inf``: every N
+        decays (probability 1).
+    nature, daughter_mass
+        As in :func:`width`.
+
+    Returns
+    -------
+    float or ndarray
+        Probability in [0, 1].
+
+    Examples
+    --------
+    >>> from radcevns import decay
+    >>> f"{decay.decay_probability(5.0, 2.0, 3e-8, decay_length_cm=5.0):.4e}"
+    '1.3907e-06'
+    >>> decay.decay_probability(5.0, 2.0, 3e-8, decay_length_cm=None)
+    1.0
     """
-    if L_cm is None:
+    if decay_length_cm is None:
         E_N = as_array(E_N, "E_N", nonnegative=True)
         return scalar_or_array(np.ones(np.broadcast_shapes(E_N.shape, np.shape(m_N))))
-    L = as_array(L_cm, "L_cm", nonnegative=True, finite=False)
-    lam = np.asarray(decay_length(E_N, m_N, mu, nature, daughter_mass))
+    L = as_array(decay_length_cm, "decay_length_cm", nonnegative=True, finite=False)
+    lam = np.asarray(mean_decay_length(E_N, m_N, mu, nature=nature, daughter_mass=daughter_mass))
     with np.errstate(invalid="ignore", divide="ignore"):
         x = np.where(np.isinf(L), np.inf, L / np.where(np.isinf(lam), 1.0, lam))
         x = np.where(np.isinf(lam) & ~np.isinf(L), 0.0, x)

@@ -10,7 +10,7 @@ Treating the core as an isotropic point source at distance ``L``::
 
     dPhi/dE (E) = P / (4 pi L^2 <E_f>) * [sum_i f_i S_i(E) + c S_capt(E)]   [cm^-2 s^-1 MeV^-1]
 
-(reference.md eq. S5.1).  The optional last term (``capture``) adds the antineutrinos of
+(chapter 04 of the book).  The optional last term (``capture``) adds the antineutrinos of
 neutron capture on U-238: ``c`` captures per fission, each followed by the decays
 U-239 -> Np-239 -> Pu-239, i.e. ``S_capt = S_U239 + S_Np239`` (two antineutrinos, all
 below 1.3 MeV).  Oscillations are neglected (``P_ee = 1``): at ``L <= 100 m`` the
@@ -85,7 +85,7 @@ Neutron-capture antineutrinos (``capture``)
 :data:`CAPTURES_PER_FISSION` = 0.6 captures on U-238 per fission, each giving one
 U-239 and one Np-239 decay with the BESTIOLE 2023 per-decay spectra (end points 1.26 and
 0.71 MeV).  The value 0.6 is an **assumption** taken from a public Dresden-II analysis
-code (``fracU238Ncapture = 0.6``; ingredients.md section 1.2), not a property of the
+code (``fracU238Ncapture = 0.6``; see chapter 04 of the book), not a property of the
 Chooz cores; a number can be passed instead of ``True``.  It adds 1.2 antineutrinos per
 fission (7.42 in total with ``"hm+bestiole"``) and raises the Chooz VNS flux from 1.84e12
 to 2.20e12 cm^-2 s^-1, all of the increase below 1.3 MeV.
@@ -95,8 +95,8 @@ Flux objects
 Every flux (:class:`Reactor`, :class:`Site`, :class:`TabulatedFlux`,
 :class:`CallableFlux`) derives from :class:`Flux` and provides ``__call__(E_nu)``
 [cm^-2 s^-1 MeV^-1], ``e_min``/``e_max`` [MeV], ``total()``, ``mean_energy()``,
-``quadrature()`` and ``sample()``.  Energies are in MeV, distances of the public API in
-metres (``distance_m``), powers in GW thermal.  Evaluation is vectorised with numpy;
+``quadrature()`` and ``sample()``.  Energies are in MeV, distances in cm (``distance_cm``, as
+every length of the package), powers in GW thermal.  Evaluation is vectorised with numpy;
 numba is not needed here (the cost is a handful of ``exp`` calls or a table look-up per
 energy).
 """
@@ -109,12 +109,51 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import electron_volt as _JOULE_PER_EV
 from scipy.special import roots_legendre
 
 from ._validate import as_array, scalar_or_array
 
 #: Joules per MeV (exact SI value of the elementary charge times 1e6).
+__all__ = [
+    "JOULE_PER_MEV",
+    "ISOTOPES",
+    "CAPTURE_NUCLIDES",
+    "HUBER_MUELLER_COEFFS",
+    "MUELLER_COEFFS",
+    "VOGEL_ENGEL_COEFFS",
+    "HM_E_MIN_MEV",
+    "HM_E_MAX_MEV",
+    "HM_CUT_E_MIN_MEV",
+    "SPECTRUM_E_MIN_MEV",
+    "SPECTRUM_E_MAX_MEV",
+    "BESTIOLE_BIN_WIDTH_MEV",
+    "BESTIOLE_E_MAX_MEV",
+    "MODELS",
+    "DEFAULT_MODEL",
+    "CAPTURES_PER_FISSION",
+    "FISSION_FRACTIONS",
+    "ENERGY_PER_FISSION_MEV",
+    "CHOOZ_CORE_POWER_GW",
+    "CHOOZ_VNS_DISTANCES_CM",
+    "TabulatedSpectrum",
+    "bestiole_table",
+    "capture_spectrum",
+    "spectrum_per_fission",
+    "extension_scale_factors",
+    "mean_energy_per_fission",
+    "fissions_per_second",
+    "antineutrinos_per_fission",
+    "Flux",
+    "Reactor",
+    "Site",
+    "TabulatedFlux",
+    "CallableFlux",
+    "as_flux",
+    "chooz",
+]
+
 JOULE_PER_MEV = _JOULE_PER_EV * 1e6
 
 #: The four fissile isotopes, canonical names.
@@ -166,7 +205,7 @@ MODELS = ("hm+bestiole", "bestiole", "hm+ve", "ve", "hm-cut", "mueller+ve")
 DEFAULT_MODEL = "hm+bestiole"
 
 #: Neutron captures on U-238 per fission used by ``capture=True``.  ASSUMPTION: value of a
-#: public Dresden-II analysis code (``fracU238Ncapture = 0.6``), see ingredients.md 1.2.
+#: public Dresden-II analysis code (``fracU238Ncapture = 0.6``), see the module docstring.
 CAPTURES_PER_FISSION = 0.6
 
 #: Fission fractions (U235, U238, Pu239, Pu241).
@@ -184,9 +223,9 @@ ENERGY_PER_FISSION_MEV = {
 }
 
 #: Chooz B: thermal power of each core (GW) and distances of the NUCLEUS Very-Near-Site
-#: to the two cores (m); NUCLEUS, EPJC 79, 1018 (2019).
+#: to the two cores (cm; 72 m and 102 m); NUCLEUS, EPJC 79, 1018 (2019).
 CHOOZ_CORE_POWER_GW = 4.25
-CHOOZ_VNS_DISTANCES_M = (72.0, 102.0)
+CHOOZ_VNS_DISTANCES_CM = (7200.0, 10200.0)
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 _BESTIOLE_FILES = {
@@ -359,7 +398,7 @@ class TabulatedSpectrum:
     def evaluate(self, E):
         return self._table.evaluate(E)
 
-    def __call__(self, E_nu):
+    def __call__(self, E_nu: ArrayLike) -> float | np.ndarray:
         """Antineutrinos / MeV / fission at ``E_nu`` (MeV)."""
         E = as_array(E_nu, "E_nu", nonnegative=True, finite=False)
         return scalar_or_array(self.evaluate(E))
@@ -378,7 +417,7 @@ def _bestiole_columns(nuclide):
     return centres, values
 
 
-def bestiole_table(nuclide):
+def bestiole_table(nuclide: str) -> tuple[np.ndarray, np.ndarray]:
     """The BESTIOLE 2023 table of a fissile isotope or of a capture nuclide, as shipped.
 
     Parameters
@@ -467,7 +506,7 @@ def _capture_spectrum():
     return _CaptureSpectrum()
 
 
-def capture_spectrum(E_nu, nuclide=None):
+def capture_spectrum(E_nu: ArrayLike, nuclide: str | None = None) -> float | np.ndarray:
     """Antineutrino spectrum of the decays that follow neutron capture on U-238.
 
     BESTIOLE 2023 per-decay spectra (Perisse et al., arXiv:2304.14992), interpolated
@@ -599,7 +638,9 @@ def _spectrum_integral(spec, e_min=None, e_max=None, n=_TOTAL_QUADRATURE_NODES):
     return float(np.sum(w * spec.evaluate(x))) if x.size else 0.0
 
 
-def spectrum_per_fission(E_nu, isotope, model=DEFAULT_MODEL):
+def spectrum_per_fission(
+    E_nu: ArrayLike, isotope: str, *, model: str | TabulatedSpectrum | dict = DEFAULT_MODEL
+) -> float | np.ndarray:
     """Antineutrino spectrum of one fissile isotope.
 
     Parameters
@@ -624,7 +665,7 @@ def spectrum_per_fission(E_nu, isotope, model=DEFAULT_MODEL):
     return scalar_or_array(spec.evaluate(E))
 
 
-def extension_scale_factors(model=DEFAULT_MODEL):
+def extension_scale_factors(model: str = DEFAULT_MODEL) -> dict:
     """Per-isotope constants applied to the extension (BESTIOLE or Vogel-Engel) of the HM fits.
 
     Parameters
@@ -689,26 +730,36 @@ def _resolve_energies(energies, fractions):
     return out
 
 
-def mean_energy_per_fission(energies="ma2013", fractions="daya_bay"):
-    """Mean thermal energy released per fission ``sum_i f_i E_f,i`` in MeV."""
+def mean_energy_per_fission(*, energies: str | dict = "ma2013", fractions: str | dict = "daya_bay") -> float:
+    """Mean thermal energy released per fission ``sum_i f_i E_f,i`` in MeV.
+
+    ``energies`` and ``fractions`` as for :class:`Reactor`.
+    """
     f = _resolve_fractions(fractions)
     e = _resolve_energies(energies, f)
     return sum(fi * e[iso] for iso, fi in f.items() if fi > 0)
 
 
-def fissions_per_second(power_GW, energies="ma2013", fractions="daya_bay"):
+def fissions_per_second(
+    power_GW: float, *, energies: str | dict = "ma2013", fractions: str | dict = "daya_bay"
+) -> float:
     """Fission rate of a core of thermal power ``power_GW`` (GW), in s^-1.
 
     ``P / sum_i f_i E_f,i`` with the named or user-supplied energy set (MeV per fission)
     and fission fractions; about 3.03e19 s^-1 per GW for the defaults.
     """
     P = _scalar(power_GW, "power_GW", positive=True)
-    return P * 1e9 / (mean_energy_per_fission(energies, fractions) * JOULE_PER_MEV)
+    return P * 1e9 / (mean_energy_per_fission(energies=energies, fractions=fractions) * JOULE_PER_MEV)
 
 
 def antineutrinos_per_fission(
-    model=DEFAULT_MODEL, fractions="daya_bay", e_min=None, e_max=None, capture=False
-):
+    *,
+    model: str | TabulatedSpectrum | dict = DEFAULT_MODEL,
+    fractions: str | dict = "daya_bay",
+    e_min: float | None = None,
+    e_max: float | None = None,
+    capture: bool | float = False,
+) -> float:
     """Antineutrinos emitted per fission, ``sum_i f_i int S_i(E) dE`` (+ capture term).
 
     Parameters
@@ -767,7 +818,7 @@ class Flux:
             out[inside] = self._evaluate(E[inside])
         return out
 
-    def __call__(self, E_nu):
+    def __call__(self, E_nu: ArrayLike) -> float | np.ndarray:
         """dPhi/dE at ``E_nu`` (MeV) in cm^-2 s^-1 MeV^-1; exactly 0 outside the support.
 
         Raises ``ValueError`` for NaN or negative energies.
@@ -785,7 +836,9 @@ class Flux:
     def _all_breakpoints(self):
         return tuple(self.breakpoints)
 
-    def quadrature(self, n=256, e_min=None, e_max=None):
+    def quadrature(
+        self, n: int = 256, *, e_min: float | None = None, e_max: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Nodes and weights to integrate ``int Phi(E) g(E) dE``.
 
         Gauss-Legendre on the smooth pieces of ``[max(e_min, self.e_min), min(e_max, self.e_max)]``
@@ -809,20 +862,22 @@ class Flux:
             return x, w
         return x, w * self._evaluate_full(x)
 
-    def total(self, e_min=None, e_max=None):
+    def total(self, *, e_min: float | None = None, e_max: float | None = None) -> float:
         """Integrated flux in cm^-2 s^-1, optionally restricted to ``[e_min, e_max]`` MeV."""
-        _, w = self.quadrature(_TOTAL_QUADRATURE_NODES, e_min, e_max)
+        _, w = self.quadrature(_TOTAL_QUADRATURE_NODES, e_min=e_min, e_max=e_max)
         return float(np.sum(w))
 
-    def mean_energy(self, e_min=None, e_max=None):
+    def mean_energy(self, *, e_min: float | None = None, e_max: float | None = None) -> float:
         """Flux-averaged antineutrino energy in MeV (over ``[e_min, e_max]`` if given)."""
-        x, w = self.quadrature(_TOTAL_QUADRATURE_NODES, e_min, e_max)
+        x, w = self.quadrature(_TOTAL_QUADRATURE_NODES, e_min=e_min, e_max=e_max)
         s = np.sum(w)
         if not s > 0:
             raise ValueError("the flux vanishes on the requested [e_min, e_max]")
         return float(np.sum(w * x) / s)
 
-    def sample(self, n, seed=0, e_min=None, e_max=None):
+    def sample(
+        self, n: int, *, seed: int = 0, e_min: float | None = None, e_max: float | None = None
+    ) -> np.ndarray:
         """Draw ``n`` energies (MeV) distributed as the flux.
 
         Inverse CDF of the piecewise-linear interpolant of the flux on a fine grid (about
@@ -871,8 +926,8 @@ class Reactor(Flux):
     ----------
     power_GW : float
         Thermal power in GW (> 0).
-    distance_m : float
-        Core-detector distance in metres (> 0).
+    distance_cm : float
+        Core-detector distance in cm (> 0), e.g. 7200.0 for 72 m.
     fractions : str or dict, default ``"daya_bay"``
         Fission fractions: ``"daya_bay"`` (0.564, 0.076, 0.304, 0.056; PRD 100, 052004),
         ``"juno"`` (0.58, 0.07, 0.30, 0.05) or ``{isotope: fraction}`` summing to 1 within 1e-3
@@ -890,15 +945,17 @@ class Reactor(Flux):
 
     def __init__(
         self,
-        power_GW,
-        distance_m,
-        fractions="daya_bay",
-        energies="ma2013",
-        model=DEFAULT_MODEL,
-        capture=False,
+        power_GW: float,
+        distance_cm: float,
+        *,
+        fractions: str | dict = "daya_bay",
+        energies: str | dict = "ma2013",
+        model: str | TabulatedSpectrum | dict = DEFAULT_MODEL,
+        capture: bool | float = False,
     ):
         self.power_GW = _scalar(power_GW, "power_GW", positive=True)
-        self.distance_m = _scalar(distance_m, "distance_m", positive=True)
+        #: Core-detector distance in cm.
+        self.distance_cm = _scalar(distance_cm, "distance_cm", positive=True)
         self.fractions = _resolve_fractions(fractions)
         self.energies_MeV = _resolve_energies(energies, self.fractions)
         self.model = model
@@ -913,9 +970,8 @@ class Reactor(Flux):
         )
         #: Fissions per second.
         self.fissions_per_second = self.power_GW * 1e9 / (self.mean_energy_per_fission_MeV * JOULE_PER_MEV)
-        distance_cm = self.distance_m * 100.0
         #: Fissions per second per cm^2 at the detector, P / (<E_f> 4 pi L^2).
-        self.fission_flux_cm2_s = self.fissions_per_second / (4.0 * math.pi * distance_cm**2)
+        self.fission_flux_cm2_s = self.fissions_per_second / (4.0 * math.pi * self.distance_cm**2)
         self.e_min = min(s.e_min for _, s in self._components)
         self.e_max = max(s.e_max for _, s in self._components)
         bps = set()
@@ -948,7 +1004,7 @@ class Reactor(Flux):
 
     def __repr__(self):
         extra = f", capture={self.captures_per_fission:g}" if self.captures_per_fission > 0 else ""
-        return f"Reactor({self.power_GW:g} GW_th at {self.distance_m:g} m, model={self.model!r}{extra})"
+        return f"Reactor({self.power_GW:g} GW_th at {self.distance_cm:g} cm, model={self.model!r}{extra})"
 
 
 class Site(Flux):
@@ -1046,7 +1102,9 @@ class CallableFlux(Flux):
         return f"CallableFlux({self.func!r}, {self.e_min:g}-{self.e_max:g} MeV)"
 
 
-def as_flux(obj, e_min=None, e_max=None, breakpoints=None):
+def as_flux(
+    obj, *, e_min: float | None = None, e_max: float | None = None, breakpoints: ArrayLike | None = None
+) -> Flux:
     """Return ``obj`` as a :class:`Flux`.
 
     Parameters
@@ -1075,13 +1133,18 @@ def as_flux(obj, e_min=None, e_max=None, breakpoints=None):
 
 
 def chooz(
-    model=DEFAULT_MODEL, fractions="daya_bay", energies="ma2013", power_GW=CHOOZ_CORE_POWER_GW, capture=False
-):
+    *,
+    model: str | TabulatedSpectrum | dict = DEFAULT_MODEL,
+    fractions: str | dict = "daya_bay",
+    energies: str | dict = "ma2013",
+    power_GW: float = CHOOZ_CORE_POWER_GW,
+    capture: bool | float = False,
+) -> Site:
     """Flux at the NUCLEUS Very-Near-Site of Chooz B.
 
-    Two cores of 4.25 GW_th each at 72 m and 102 m (NUCLEUS, EPJC 79, 1018 (2019)), same
-    fuel model for both.  Total 1.84e12 cm^-2 s^-1 for the defaults (``"hm+bestiole"``,
-    Daya Bay fractions), 2.20e12 with ``capture=True``, 1.63e12 with ``"hm+ve"``.
+    Two cores of 4.25 GW_th each at 72 m and 102 m (:data:`CHOOZ_VNS_DISTANCES_CM`; NUCLEUS,
+    EPJC 79, 1018 (2019)), same fuel model for both.  Total 1.84e12 cm^-2 s^-1 for the defaults
+    (``"hm+bestiole"``, Daya Bay fractions), 2.20e12 with ``capture=True``, 1.63e12 with ``"hm+ve"``.
 
     Parameters
     ----------
@@ -1093,5 +1156,20 @@ def chooz(
     Returns
     -------
     Site
+        dPhi/dE in cm^-2 s^-1 MeV^-1.
+
+    Examples
+    --------
+    >>> from radcevns import flux
+    >>> site = flux.chooz()
+    >>> f"{site.total():.3e}"
+    '1.842e+12'
+    >>> [r.distance_cm for r in site.reactors]
+    [7200.0, 10200.0]
     """
-    return Site([Reactor(power_GW, L, fractions, energies, model, capture) for L in CHOOZ_VNS_DISTANCES_M])
+    return Site(
+        [
+            Reactor(power_GW, L, fractions=fractions, energies=energies, model=model, capture=capture)
+            for L in CHOOZ_VNS_DISTANCES_CM
+        ]
+    )

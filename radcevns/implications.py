@@ -1,34 +1,58 @@
-"""Neutrino-mass implications of an active-sterile transition moment (reference.md section 8).
+"""Neutrino-mass implications of an active-sterile transition moment (chapter 07 of the book).
 
-Convention A throughout (reference.md section 1.1)::
+Convention A throughout (see :mod:`radcevns.conventions`)::
 
     L  >  (mu / 2) nubar_L sigma^{ab} N_R F_ab + h.c.,   mu in Bohr magnetons,
 
 so that ``Gamma_Dirac(N -> nu gamma) = mu^2 m_N^3 / (16 pi)`` and a Majorana N has twice that width.
 In two-component language the operator is ``c (n sigma^{ab} nu) F_ab + h.c.`` with ``|c| = mu``.
 
-Contents (derivations in the project notes, chapter 07):
+Contents (derivations in chapter 07 of the book):
 
 * :func:`majorana_mass_loop` -- one-loop Majorana mass of the active neutrino from two dipole vertices
   and the Majorana mass of N (zero for a Dirac N); :func:`mu_for_majorana_mass` and :func:`mass_band`
   invert it.
-* :func:`sm_dirac_magnetic_moment`, :func:`mu_from_mixing`, :func:`mu_from_mass_mixing_seeds` -- the
-  moment induced by W loops when N mixes with the active neutrino.
+* :func:`sm_dirac_magnetic_moment`, :func:`mu_from_mixing`, :func:`mu_from_mass_mixing_proceedings` --
+  the moment induced by W loops when N mixes with the active neutrino.
 * :func:`mu_from_wilson`, :func:`lambda_for_mu` -- matching of the d = 6 dipole operators O_NB, O_NW.
 * :func:`dirac_mass_from_wilson`, :func:`dirac_mass_from_moment`, :func:`mu_for_dirac_mass` -- the
   quadratically divergent (hard cut-off) Dirac mass ``m_{nu N} nubar_L N_R`` that the same operators
   induce at one loop ("naturalness").
 
 Units: masses and cut-offs in MeV unless a name says GeV; induced neutrino masses in eV; moments in
-Bohr magnetons.  All functions broadcast their array arguments with NumPy rules.
+Bohr magnetons.  All functions broadcast their array arguments with NumPy rules; the cut-off and the
+scheme / form switches are keyword-only.
+
+The "proceedings" scheme and form reproduce the estimates of the conference proceedings and talk
+the project started from (the summary of P. D. Bolton et al., arXiv:2110.02233), for comparison.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_array, as_nature, scalar_or_array
 from .constants import ALPHA, E_CHARGE, G_FERMI, M_ELECTRON, MU_B_PER_MEV, SIN2_THETA_W
+
+__all__ = [
+    "V_HIGGS_MEV",
+    "V_HIGGS_GEV",
+    "MAJORANA_SCHEMES",
+    "DIRAC_MASS_FORMS",
+    "MIXING_CONVENTIONS",
+    "majorana_mass_loop",
+    "mu_for_majorana_mass",
+    "mass_band",
+    "sm_dirac_magnetic_moment",
+    "mu_from_mixing",
+    "mu_from_mass_mixing_proceedings",
+    "mu_from_wilson",
+    "lambda_for_mu",
+    "dirac_mass_from_wilson",
+    "dirac_mass_from_moment",
+    "mu_for_dirac_mass",
+]
 
 #: Higgs vacuum expectation value v = (sqrt(2) G_F)^(-1/2) in MeV (246.22 GeV).
 V_HIGGS_MEV = 1.0 / np.sqrt(np.sqrt(2.0) * G_FERMI)
@@ -44,8 +68,8 @@ _SIN_W = np.sqrt(SIN2_THETA_W)
 _G_PRIME = E_CHARGE / _COS_W
 _G_WEAK = E_CHARGE / _SIN_W
 
-MAJORANA_SCHEMES = ("cutoff", "dimreg", "seeds")
-DIRAC_MASS_FORMS = ("hypercharge", "weak", "bell", "naive", "seeds")
+MAJORANA_SCHEMES = ("cutoff", "dimreg", "proceedings")
+DIRAC_MASS_FORMS = ("hypercharge", "weak", "bell", "naive", "proceedings")
 MIXING_CONVENTIONS = ("A", "giunti_studenikin")
 
 
@@ -67,7 +91,7 @@ def _majorana_mass_per_mu2(m_N, Lambda, scheme):
         return 3.0 * m_N * bracket / _LOOP
     if scheme == "dimreg":
         return 3.0 * m_N**3 * np.log((Lambda / m_N) ** 2) / _LOOP
-    return m_N * Lambda**2 / _LOOP  # "seeds"
+    return m_N * Lambda**2 / _LOOP  # "proceedings"
 
 
 def _check_mass_and_cutoff(m_N, Lambda):
@@ -78,29 +102,32 @@ def _check_mass_and_cutoff(m_N, Lambda):
     return m, lam
 
 
-def majorana_mass_loop(mu_bohr, m_N, Lambda, scheme="cutoff", nature="majorana"):
+def majorana_mass_loop(
+    m_N: ArrayLike, mu_bohr: ArrayLike, *, Lambda: ArrayLike, scheme: str = "cutoff", nature: str = "majorana"
+) -> float | np.ndarray:
     """One-loop Majorana mass |delta m_nu| of the active neutrino, in **eV**.
 
     Two convention-A dipole vertices joined by the photon and by the Majorana-mass part of the N
-    propagator (reference.md eq. S8.1).  The Dirac algebra gives
+    propagator (chapter 07 of the book).  The Dirac algebra gives
     ``sigma^{ab} k_a sigma_{cb} k^c = 3 k^2``, hence the factor 3.
 
     Parameters
     ----------
-    mu_bohr : array_like
-        Transition moment in Bohr magnetons (convention A), >= 0.
     m_N : array_like
         Sterile-neutrino mass in MeV, > 0.
+    mu_bohr : array_like
+        Transition moment in Bohr magnetons (convention A), >= 0.
     Lambda : array_like
         Cut-off / matching scale in MeV; must exceed ``m_N``.
-    scheme : {"cutoff", "dimreg", "seeds"}
+    scheme : {"cutoff", "dimreg", "proceedings"}
         * ``"cutoff"``: hard Euclidean cut-off on the loop momentum,
           ``3 mu^2 m_N / (16 pi^2) [Lambda^2 - m_N^2 ln(1 + Lambda^2/m_N^2)]``;
         * ``"dimreg"``: the logarithm that survives in dimensional regularisation (MS-bar scale
           Lambda), ``3 mu^2 m_N^3 / (16 pi^2) ln(Lambda^2/m_N^2)``;
-        * ``"seeds"``: the talk's estimate ``mu^2 Lambda^2 m_N / (16 pi^2)``, read with the
-          convention-A mu (it is the cut-off form without the Dirac-algebra factor 3; if the
-          talk's mu were ``d = mu/2`` the difference would be a factor 12).
+        * ``"proceedings"``: the estimate ``mu^2 Lambda^2 m_N / (16 pi^2)`` of the conference
+          proceedings / talk (summary of arXiv:2110.02233), read with the convention-A mu (it is
+          the cut-off form without the Dirac-algebra factor 3; if that mu were ``d = mu/2`` the
+          difference would be a factor 12).
     nature : {"majorana", "dirac"}
         A Dirac N conserves lepton number: the two-dipole loop only renormalises the neutrino wave
         function (the ``m_N`` part of the N propagator cannot connect two ``nubar_L ... N_R``
@@ -110,6 +137,14 @@ def majorana_mass_loop(mu_bohr, m_N, Lambda, scheme="cutoff", nature="majorana")
     -------
     float or ndarray
         |delta m_nu| in eV.
+
+    Examples
+    --------
+    >>> from radcevns import implications as imp
+    >>> round(imp.majorana_mass_loop(1.0, 3e-8, Lambda=1e6), 2)
+    1.5
+    >>> imp.majorana_mass_loop(1.0, 3e-8, Lambda=1e6, nature="dirac")
+    0.0
     """
     mu = as_array(mu_bohr, "mu_bohr", nonnegative=True)
     m, lam = _check_mass_and_cutoff(m_N, Lambda)
@@ -121,7 +156,9 @@ def majorana_mass_loop(mu_bohr, m_N, Lambda, scheme="cutoff", nature="majorana")
     return scalar_or_array(mu_mev**2 * _majorana_mass_per_mu2(m, lam, scheme) * _EV_PER_MEV)
 
 
-def mu_for_majorana_mass(delta_m_eV, m_N, Lambda, scheme="cutoff"):
+def mu_for_majorana_mass(
+    delta_m_eV: ArrayLike, m_N: ArrayLike, *, Lambda: ArrayLike, scheme: str = "cutoff"
+) -> float | np.ndarray:
     """Moment (Bohr magnetons, convention A) that induces a given Majorana mass |delta m_nu|.
 
     Closed-form inverse of :func:`majorana_mass_loop` (delta m is proportional to mu^2);
@@ -133,7 +170,7 @@ def mu_for_majorana_mass(delta_m_eV, m_N, Lambda, scheme="cutoff"):
         Induced neutrino mass in eV, >= 0.
     m_N, Lambda : array_like
         Sterile mass and cut-off in MeV (``Lambda > m_N``).
-    scheme : {"cutoff", "dimreg", "seeds"}
+    scheme : {"cutoff", "dimreg", "proceedings"}
         See :func:`majorana_mass_loop`.
     """
     dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True)
@@ -143,7 +180,9 @@ def mu_for_majorana_mass(delta_m_eV, m_N, Lambda, scheme="cutoff"):
     return scalar_or_array(np.sqrt(dm / per_mu2) / MU_B_PER_MEV)
 
 
-def mass_band(m_N, Lambda, delta_m_eV=0.1, scheme="cutoff"):
+def mass_band(
+    m_N: ArrayLike, *, Lambda: ArrayLike, delta_m_eV: float = 0.1, scheme: str = "cutoff"
+) -> float | np.ndarray:
     """Curve mu(m_N) in Bohr magnetons along which the loop gives |delta m_nu| = ``delta_m_eV``.
 
     For the cut-off form and ``Lambda >> m_N``:
@@ -158,10 +197,10 @@ def mass_band(m_N, Lambda, delta_m_eV=0.1, scheme="cutoff"):
         Cut-off in MeV (> every m_N).
     delta_m_eV : float
         Neutrino-mass value defining the band, eV.
-    scheme : {"cutoff", "dimreg", "seeds"}
+    scheme : {"cutoff", "dimreg", "proceedings"}
         See :func:`majorana_mass_loop`.
     """
-    return mu_for_majorana_mass(delta_m_eV, m_N, Lambda, scheme=scheme)
+    return mu_for_majorana_mass(delta_m_eV, m_N, Lambda=Lambda, scheme=scheme)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +208,7 @@ def mass_band(m_N, Lambda, delta_m_eV=0.1, scheme="cutoff"):
 # ---------------------------------------------------------------------------------------------
 
 
-def sm_dirac_magnetic_moment(m_nu_eV):
+def sm_dirac_magnetic_moment(m_nu_eV: ArrayLike) -> float | np.ndarray:
     """Diagonal magnetic moment of a Dirac neutrino in the SM with nu_R, in Bohr magnetons.
 
     ``mu_nu = 3 e G_F m_nu / (8 sqrt(2) pi^2) = 3 G_F m_e m_nu / (4 sqrt(2) pi^2) mu_B``
@@ -179,7 +218,7 @@ def sm_dirac_magnetic_moment(m_nu_eV):
     return scalar_or_array(3.0 * G_FERMI * M_ELECTRON * m / (4.0 * np.sqrt(2.0) * np.pi**2))
 
 
-def mu_from_mixing(m_N, theta, convention="A"):
+def mu_from_mixing(m_N: ArrayLike, theta: ArrayLike, *, convention: str = "A") -> float | np.ndarray:
     """Transition moment nu-N induced by W loops and active-sterile mixing, in Bohr magnetons.
 
     Starts from the one-loop result for Dirac neutrinos (Giunti & Studenikin, RMP 87 (2015) 531)
@@ -204,8 +243,8 @@ def mu_from_mixing(m_N, theta, convention="A"):
         ``"A"`` (default): the project's convention-A moment (use this with every other module).
         ``"giunti_studenikin"``: the "magnetic" part mu_kj of the vector-normalised vertex
         ``(1/2) nubar sigma (mu + i eps gamma_5) N F``, i.e. half of mu_A; this is the number
-        ``1.6e-13 m_N |theta| / MeV`` of reference.md (S8.3), and it coincides numerically with the
-        dipole ``d = mu_A / 2`` of Magill et al.
+        ``1.6e-13 m_N |theta| / MeV`` often quoted, and it coincides numerically with the
+        dipole ``d = mu_A / 2`` of Magill et al. (arXiv:1803.03262).
     """
     m = as_array(m_N, "m_N", nonnegative=True)
     th = np.abs(as_array(theta, "theta"))
@@ -216,14 +255,16 @@ def mu_from_mixing(m_N, theta, convention="A"):
     return scalar_or_array(mu_a if convention == "A" else 0.5 * mu_a)
 
 
-def mu_from_mass_mixing_seeds(m_nuN_MeV):
-    """The talk's formula ``|mu_nuN|/mu_B = 3 m_nuN m_e G_F / (16 sqrt2 pi^2)`` (~8e-14 per MeV).
+def mu_from_mass_mixing_proceedings(m_nuN_MeV: ArrayLike) -> float | np.ndarray:
+    """Formula of the conference proceedings (arXiv:2110.02233 summary) / talk, in Bohr magnetons.
+
+    ``|mu_nuN|/mu_B = 3 m_nuN m_e G_F / (16 sqrt2 pi^2)`` (~8e-14 per MeV).
 
     ``m_nuN`` is the Dirac mass term ``m_nuN nubar_L N_R`` (seesaw: ``m_nuN = m_N theta``).  With that
     identification it is 1/4 of the convention-A value of :func:`mu_from_mixing` and 1/2 of the
     Giunti-Studenikin mu_kj; it equals the moment written without the factor 1/2 in front of a
     vector-like vertex ``nubar sigma (mu' + i eps' gamma_5) N F`` (``mu' = mu_A / 4``).  Kept for
-    comparison with the seeds only; use :func:`mu_from_mixing` in convention A.
+    comparison with those proceedings only; use :func:`mu_from_mixing` in convention A.
     """
     m = as_array(m_nuN_MeV, "m_nuN_MeV", nonnegative=True)
     return scalar_or_array(3.0 * m * M_ELECTRON * G_FERMI / (16.0 * np.sqrt(2.0) * np.pi**2))
@@ -234,7 +275,7 @@ def mu_from_mass_mixing_seeds(m_nuN_MeV):
 # ---------------------------------------------------------------------------------------------
 
 
-def mu_from_wilson(C_NB, C_NW, Lambda_GeV):
+def mu_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike, *, Lambda_GeV: ArrayLike) -> float | np.ndarray:
     """Convention-A moment from the d = 6 dipole operators, in Bohr magnetons (signed).
 
     ``L > (C_NB O_NB + C_NW O_NW) / Lambda^2 + h.c.`` with ``O_NB = (Lbar sigma^{ab} N_R) Htilde B_ab``
@@ -262,13 +303,13 @@ def mu_from_wilson(C_NB, C_NW, Lambda_GeV):
     return scalar_or_array(mu_per_gev / (MU_B_PER_MEV * 1e3))
 
 
-def lambda_for_mu(mu_bohr, C=1.0):
+def lambda_for_mu(mu_bohr: ArrayLike, *, C: ArrayLike = 1.0) -> float | np.ndarray:
     """Scale Lambda in GeV at which ``|C| sqrt(2) v / Lambda^2`` equals the moment ``mu_bohr``.
 
     ``C`` is the effective combination ``c_W C_NB + s_W C_NW`` of :func:`mu_from_wilson`.  Example:
     mu = 3e-8 mu_B gives ``Lambda / sqrt|C| = 6.3e3 GeV`` and ``Lambda = 274 GeV`` for a loop-sized
-    ``C = e/(16 pi^2)``.  (reference.md S8.2 quotes 2.0e5 GeV / 9 TeV; those numbers follow if mu in
-    MeV^-1 is read as GeV^-1, i.e. they are too large by sqrt(1000).)
+    ``C = e/(16 pi^2)``.  (Estimates of 2.0e5 GeV / 9 TeV follow if mu in MeV^-1 is read as GeV^-1,
+    i.e. they are too large by sqrt(1000); chapter 07 of the book.)
     """
     mu = as_array(mu_bohr, "mu_bohr", positive=True)
     c = np.abs(as_array(C, "C"))
@@ -278,7 +319,7 @@ def lambda_for_mu(mu_bohr, C=1.0):
     return scalar_or_array(np.sqrt(np.sqrt(2.0) * V_HIGGS_GEV * c / mu_per_gev))
 
 
-def dirac_mass_from_wilson(C_NB, C_NW):
+def dirac_mass_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike) -> float | np.ndarray:
     """Quadratically divergent one-loop Dirac mass |m_nuN| (``nubar_L N_R``) from O_NB, O_NW, in eV.
 
     Closing the gauge boson of the dipole operator on the lepton doublet (the only leg that
@@ -311,11 +352,13 @@ def _dirac_mass_coefficient(form):
         return ALPHA / (16.0 * np.pi)
     if form == "naive":
         return 0.5
-    # "seeds": mu_hat = 1e-15 gives delta m = 1 eV = 1e-6 MeV at Lambda = 1 TeV = 1e6 MeV
+    # "proceedings": mu_hat = 1e-15 gives delta m = 1 eV = 1e-6 MeV at Lambda = 1 TeV = 1e6 MeV
     return 1e-6 * M_ELECTRON / (1e-15 * 1e6**2)
 
 
-def dirac_mass_from_moment(mu_bohr, Lambda_GeV, form="hypercharge"):
+def dirac_mass_from_moment(
+    mu_bohr: ArrayLike, *, Lambda_GeV: ArrayLike, form: str = "hypercharge"
+) -> float | np.ndarray:
     """Radiative Dirac mass |m_nuN| (eV) that a moment generated at the scale Lambda implies.
 
     All forms are ``|m_nuN| = K mu_hat Lambda^2 / m_e`` (``mu_hat`` = mu in Bohr magnetons,
@@ -323,13 +366,14 @@ def dirac_mass_from_moment(mu_bohr, Lambda_GeV, form="hypercharge"):
 
     * ``"hypercharge"`` (default): :func:`dirac_mass_from_wilson` for a moment from O_NB alone,
       ``K = 3 alpha / (16 pi c_W^2)``, i.e. ``m_nuN = 3 e mu Lambda^2 / (32 pi^2 c_W^2)``;
-      gives ``mu/mu_B = 0.89e-15 (m_nuN/eV)`` at Lambda = 1 TeV, the talk's "~1e-15".
+      gives ``mu/mu_B = 0.89e-15 (m_nuN/eV)`` at Lambda = 1 TeV, the "~1e-15" of the proceedings.
     * ``"weak"``: moment from O_NW alone, ``K = 9 alpha / (16 pi s_W^2)`` (9.6 times larger).
     * ``"bell"``: the estimate ``delta m ~ (alpha/16 pi) (Lambda^2/m_e) mu/mu_B`` (K = alpha/16pi;
       ``e mu Lambda^2/(32 pi^2)``), quoted after Bell et al., PRL 95 (2005) 151802; 3.5e-15 per eV.
     * ``"naive"``: ``delta m ~ Lambda^2 mu / e`` = ``(Lambda^2 / 2 m_e) mu/mu_B`` (no loop factor;
       Bell et al.'s dimensional estimate, 1e-18 per eV at 1 TeV).
-    * ``"seeds"``: the talk's number ``mu/mu_B = 1e-15 (m_nuN/eV)`` at 1 TeV, scaled as Lambda^2.
+    * ``"proceedings"``: the number ``mu/mu_B = 1e-15 (m_nuN/eV)`` at 1 TeV of the conference
+      proceedings / talk (summary of arXiv:2110.02233), scaled as Lambda^2.
 
     Parameters
     ----------
@@ -339,7 +383,7 @@ def dirac_mass_from_moment(mu_bohr, Lambda_GeV, form="hypercharge"):
         Scale of the new physics that generates the moment, GeV (> 0; the EFT picture needs
         Lambda above the weak scale).
     form : str
-        One of ``"hypercharge", "weak", "bell", "naive", "seeds"``.
+        One of ``"hypercharge", "weak", "bell", "naive", "proceedings"``.
     """
     mu = as_array(mu_bohr, "mu_bohr", nonnegative=True)
     lam_mev = as_array(Lambda_GeV, "Lambda_GeV", positive=True) * 1e3
@@ -347,7 +391,9 @@ def dirac_mass_from_moment(mu_bohr, Lambda_GeV, form="hypercharge"):
     return scalar_or_array(k * mu * lam_mev**2 / M_ELECTRON * _EV_PER_MEV)
 
 
-def mu_for_dirac_mass(delta_m_eV, Lambda_GeV, form="hypercharge"):
+def mu_for_dirac_mass(
+    delta_m_eV: ArrayLike, *, Lambda_GeV: ArrayLike, form: str = "hypercharge"
+) -> float | np.ndarray:
     """Inverse of :func:`dirac_mass_from_moment`: moment (Bohr magnetons) giving |m_nuN| = delta_m_eV."""
     dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True)
     lam_mev = as_array(Lambda_GeV, "Lambda_GeV", positive=True) * 1e3

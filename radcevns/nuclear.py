@@ -27,9 +27,28 @@ from functools import cache
 import numpy as np
 import periodictable
 from numba import njit
+from numpy.typing import ArrayLike
 
 from ._validate import as_array, scalar_or_array
 from .constants import AMU_MEV, AVOGADRO, HBARC_MEV_FM, M_ELECTRON
+
+__all__ = [
+    "FORM_FACTORS",
+    "Nucleus",
+    "Element",
+    "Compound",
+    "Target",
+    "nucleus",
+    "element",
+    "compound",
+    "as_target",
+    "target_arrays",
+    "form_factor_code",
+    "form_factor",
+    "form_factor_radius_kernel",
+    "form_factor_at_radius_kernel",
+    "form_factor_kernel",
+]
 
 #: Form-factor names accepted by the public API and their kernel codes.
 FORM_FACTORS = {"helm": 0, "klein-nystrand": 1, "none": 2}
@@ -164,6 +183,11 @@ class Compound:
         return out
 
 
+#: Anything the package accepts as a target: a :class:`Nucleus`, :class:`Element` or :class:`Compound`,
+#: or a string naming one (``"W184"``, ``"W"``, ``"CaWO4"``; see :func:`as_target`).
+Target = str | Nucleus | Element | Compound
+
+
 def _periodictable_element(symbol: str):
     try:
         return periodictable.elements.symbol(symbol)
@@ -242,11 +266,17 @@ def compound(formula: str) -> Compound:
     return Compound(formula=formula.strip(), atoms=tuple(parts))
 
 
-def as_target(target):
+def as_target(target: Target) -> Nucleus | Element | Compound:
     """Turn ``target`` into a :class:`Nucleus`, :class:`Element` or :class:`Compound`.
 
     Strings are interpreted as an isotope if they carry a mass number (``"W184"``), as an
     element if they are a bare symbol (``"W"``), otherwise as a formula (``"CaWO4"``).
+
+    Examples
+    --------
+    >>> from radcevns import nuclear
+    >>> nuclear.as_target("W184").A, nuclear.as_target("W").name, nuclear.as_target("CaWO4").name
+    (184, 'W', 'CaWO4')
     """
     if isinstance(target, Nucleus | Element | Compound):
         return target
@@ -260,8 +290,12 @@ def as_target(target):
     raise ValueError(f"target must be a Nucleus, Element, Compound or a string, got {target!r}")
 
 
-def target_arrays(target):
-    """Return ``(Z, A, M, weight)`` float arrays of the isotopes making up ``target`` (internal)."""
+def target_arrays(target: Target) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(Z, A, M, weight)`` float arrays of the isotopes making up ``target``.
+
+    ``M`` is the nuclear mass in MeV, ``weight`` the number of such nuclei per target unit (atom
+    fraction for an element, atoms per formula unit for a compound).  The input of the numba kernels.
+    """
     nuclei, weights = as_target(target).components()
     Z = np.array([n.Z for n in nuclei], dtype=np.float64)
     A = np.array([n.A for n in nuclei], dtype=np.float64)
@@ -269,8 +303,11 @@ def target_arrays(target):
     return Z, A, M, np.asarray(weights, dtype=np.float64)
 
 
-def form_factor_code(form_factor) -> int:
-    """Map a form-factor name (``"helm"``, ``"klein-nystrand"``, ``"none"``) to its kernel code."""
+def form_factor_code(form_factor: str | None) -> int:
+    """Map a form-factor name (``"helm"``, ``"klein-nystrand"``, ``"none"``) to its kernel code.
+
+    ``None`` means ``"none"`` (F = 1).  The code is the ``code`` / ``ff_code`` argument of the kernels.
+    """
     if form_factor is None:
         return FORM_FACTORS["none"]
     key = str(form_factor).lower().replace("_", "-")
@@ -326,6 +363,8 @@ _INV_HBARC_FM = 1.0 / 197.3269804593025  # fm^-1 per MeV
 def form_factor_radius_kernel(A, code):
     """Radius in fm entering the form factor ``code`` for mass number ``A`` (0 for code 2, F = 1).
 
+    Numba kernel, no input checks, natural units (``A`` the mass number; the radius in fm).
+
     code 0 (Helm): ``r1 = sqrt(c^2 + 7/3 pi^2 a^2 - 5 s^2)`` with ``c = 1.23 A^(1/3) - 0.60`` fm;
     code 1 (Klein-Nystrand): ``R_A = 1.2 A^(1/3)`` fm.  Depends on the isotope only, so array code
     computes it once per isotope and calls :func:`form_factor_at_radius_kernel`.
@@ -340,7 +379,10 @@ def form_factor_radius_kernel(A, code):
 
 @njit(cache=True, error_model="numpy")
 def form_factor_at_radius_kernel(q_mev, radius_fm, code):
-    """Charge form factor F(q) for q in MeV given ``radius_fm = form_factor_radius_kernel(A, code)``."""
+    """Charge form factor F(q) for q in MeV given ``radius_fm = form_factor_radius_kernel(A, code)``.
+
+    Numba kernel, no input checks, natural units (q in MeV, the radius in fm).
+    """
     if code == 2:
         return 1.0
     q = q_mev * _INV_HBARC_FM  # fm^-1
@@ -352,6 +394,8 @@ def form_factor_at_radius_kernel(q_mev, radius_fm, code):
 @njit(cache=True, error_model="numpy")
 def form_factor_kernel(q_mev, A, code):
     """Charge form factor F(q) (normalised F(0) = 1) for mass number A; q in MeV.
+
+    Numba kernel, no input checks, natural units.
 
     code 0: Helm (Lewin-Smith parameters c = 1.23 A^(1/3) - 0.60 fm, a = 0.52 fm, s = 0.9 fm);
     code 1: Klein-Nystrand (R_A = 1.2 A^(1/3) fm, a_k = 0.7 fm); code 2: F = 1.
@@ -366,7 +410,7 @@ def _form_factor_array(E_R, M, radius_fm, code, out):
         out[i] = form_factor_at_radius_kernel(q, radius_fm, code)
 
 
-def form_factor(E_R, target, form_factor="helm"):
+def form_factor(E_R: ArrayLike, target: Target, *, form_factor: str = "helm") -> float | np.ndarray:
     """Nuclear charge form factor F(q) at recoil energy ``E_R`` (MeV) for one isotope.
 
     Parameters

@@ -1,6 +1,6 @@
 """Primakoff upscattering nu A -> N A through a transition magnetic moment.
 
-Convention A (reference.md section 1.1): ``L = (mu/2) nubar_L sigma^{ab} N_R F_ab + h.c.``,
+Convention A (see :mod:`radcevns.conventions`): ``L = (mu/2) nubar_L sigma^{ab} N_R F_ab + h.c.``,
 with ``mu`` given in Bohr magnetons at the public API.  The nucleus is a spin-0
 particle of charge ``Z e`` with charge form factor ``F(q)``.
 
@@ -15,7 +15,9 @@ mass, ``E_R`` the recoil kinetic energy):
 Numerically ``K`` is evaluated as ``W + E_R (2E_R^2 M + E_R m^2 + 2 M m^2 + 4 E_R M^2)``
 with ``W = 4 M (M + 2E) (E_R - E_R^min)(E_R^max - E_R) >= 0``; both pieces are
 non-negative inside the kinematic range, which removes the heavy-target
-cancellation near ``E_R^min``.
+cancellation near ``E_R^min``.  The cross section is that of P. D. Bolton et al., arXiv:2110.02233,
+Phys. Rev. D 106 (2022) 035036, with the exact (not heavy-target) kinematics; chapter 02 of the book
+derives it.
 
 Units: energies and masses in MeV, cross sections in cm^2 (or cm^2/MeV), ``mu`` in mu_B.
 Outside the kinematic range every result is exactly zero.
@@ -37,17 +39,38 @@ from functools import lru_cache
 import numba
 import numpy as np
 from numba import njit, prange
+from numpy.typing import ArrayLike
 
 from ._validate import as_array, scalar_or_array
 from .constants import ALPHA, MEV2_TO_CM2, MU_B_PER_MEV
 from .nuclear import (
     Nucleus,
+    Target,
     as_target,
     form_factor_at_radius_kernel,
     form_factor_code,
     form_factor_radius_kernel,
     target_arrays,
 )
+
+__all__ = [
+    "threshold",
+    "recoil_range",
+    "momentum_transfer",
+    "n_energy",
+    "n_momentum",
+    "n_angle",
+    "dsigma_dER",
+    "sigma",
+    "polarisation",
+    "sigma_heavy_target_closed_form",
+    "threshold_kernel",
+    "recoil_range_kernel",
+    "dsigma_in_range_kernel",
+    "dsigma_kernel",
+    "sigma_kernel",
+    "polarisation_kernel",
+]
 
 # Gauss-Legendre nodes on [-1, 1] for the integration in ln(E_R).
 _GL_N = 48
@@ -61,7 +84,10 @@ _GL_X_UP, _GL_W_UP = _GL_X[_GL_N // 2 :].copy(), _GL_W[_GL_N // 2 :].copy()
 # --------------------------------------------------------------------------------------------------
 @njit(cache=True, error_model="numpy")
 def threshold_kernel(m, M):
-    """Minimum neutrino energy (MeV) for nu A -> N A: E_min = m + m^2 / (2M)."""
+    """Minimum neutrino energy (MeV) for nu A -> N A: E_min = m + m^2 / (2M).
+
+    Numba kernel, no input checks, natural units (MeV).
+    """
     return m + m * m / (2.0 * M)
 
 
@@ -82,7 +108,8 @@ def emin_kernel(E_R, m, M):
 def recoil_range_kernel(E, m, M):
     """Exact (E_R^min, E_R^max) in MeV; (0, 0) below threshold.
 
-    Written so that no large cancellation occurs for heavy targets (reference.md S2.6).
+    Numba kernel, no input checks, natural units (MeV).  Written so that no large cancellation
+    occurs for heavy targets (each factor of the two-body kinematics is rearranged, see below).
     """
     if E <= threshold_kernel(m, M):
         return 0.0, 0.0
@@ -110,8 +137,8 @@ def recoil_range_kernel(E, m, M):
 
 
 @njit(cache=True, error_model="numpy")
-def k_factor_kernel(E, E_R, m, M, lo, hi):
-    """The kinematic factor K of (S2.3), in a cancellation-free form; 0 outside [lo, hi]."""
+def _k_factor_kernel(E, E_R, m, M, lo, hi):
+    """The kinematic factor K of dsigma/dE_R (module docstring), cancellation-free; 0 outside [lo, hi]."""
     if E_R < lo or E_R > hi or hi <= 0.0:
         return 0.0
     W = 4.0 * M * (M + 2.0 * E) * (E_R - lo) * (hi - E_R)
@@ -124,13 +151,15 @@ def k_factor_kernel(E, E_R, m, M, lo, hi):
 def dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, ff_radius, ff_code):
     """dsigma/dE_R / (alpha mu^2) in MeV^-3 (as :func:`dsigma_kernel`) for a known recoil range.
 
+    Numba kernel, no input checks, natural units (MeV; ``mu`` in MeV^-1 in the prefactor).
+
     ``(lo, hi)`` must be ``recoil_range_kernel(E, m, M)`` and ``ff_radius`` must be
     ``form_factor_radius_kernel(A, ff_code)``; passing them saves recomputing both in hot loops.
     Returns 0 outside ``[lo, hi]``, below threshold (``hi <= 0``) and for ``E_R <= 0``.
     """
     if E_R <= 0.0 or hi <= 0.0 or E_R < lo or E_R > hi:
         return 0.0
-    K = k_factor_kernel(E, E_R, m, M, lo, hi)
+    K = _k_factor_kernel(E, E_R, m, M, lo, hi)
     q = math.sqrt(2.0 * M * E_R + E_R * E_R)
     F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
     return Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
@@ -139,6 +168,8 @@ def dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, ff_radius, ff_code):
 @njit(cache=True, error_model="numpy")
 def dsigma_kernel(E, E_R, m, Z, A, M, ff_code):
     """dsigma/dE_R / (alpha mu^2) in MeV^-3: Z^2 F^2 K / (8 E^2 E_R^2 M), mu in MeV^-1 (convention A).
+
+    Numba kernel, no input checks, natural units (MeV).
 
     Multiply by alpha * mu^2 (mu in MeV^-1) to get MeV^-3, i.e. MeV^-2 per MeV of recoil.
     """
@@ -153,7 +184,7 @@ def dsigma_kernel(E, E_R, m, Z, A, M, ff_code):
 @njit(cache=True, error_model="numpy")
 def _log_integrand(E, E_R, inv_E_R, m, M, lo, hi, ff_radius, ff_code):
     """E_R dsigma/dE_R up to the constant Z^2 / (8 E^2 M): F^2 K / E_R."""
-    K = k_factor_kernel(E, E_R, m, M, lo, hi)
+    K = _k_factor_kernel(E, E_R, m, M, lo, hi)
     q = math.sqrt(2.0 * M * E_R + E_R * E_R)
     F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
     return F * F * K * inv_E_R
@@ -198,6 +229,8 @@ def _sigma_isotope_kernel(E, m, Z, M, ff_radius, ff_code, x_up, w_up):
 def sigma_kernel(E, m, Z, A, M, ff_code, gl_x, gl_w):
     """Total cross section / (alpha mu^2), dimensionless: Gauss-Legendre in ln E_R over two panels.
 
+    Numba kernel, no input checks, natural units (MeV).
+
     ``gl_x, gl_w``: a Gauss-Legendre rule on [-1, 1] in ascending order, as returned by
     ``numpy.polynomial.legendre.leggauss`` (symmetric; the module uses 48 nodes per panel).
     """
@@ -209,7 +242,9 @@ def sigma_kernel(E, m, Z, A, M, ff_code, gl_x, gl_w):
 
 @njit(cache=True, error_model="numpy")
 def polarisation_kernel(E, E_R, m, M):
-    """(P_L, P_T) of N in its rest frame reached by a pure boost from the lab (S2.8, S2.9).
+    """(P_L, P_T) of N in its rest frame reached by a pure boost from the lab (see :func:`polarisation`).
+
+    Numba kernel, no input checks, natural units (MeV).
 
     Returns (0, 0) outside the kinematic range.
     """
@@ -221,7 +256,7 @@ def polarisation_kernel(E, E_R, m, M):
     if pN2 <= 0.0:
         return 0.0, 0.0
     p_N = math.sqrt(pN2)
-    K = k_factor_kernel(E, E_R, m, M, lo, hi)
+    K = _k_factor_kernel(E, E_R, m, M, lo, hi)
     if K <= 0.0:
         return 0.0, 0.0
     m2 = m * m
@@ -429,7 +464,7 @@ def _single_nucleus(target, what):
     return nuc
 
 
-def threshold(m_N, target):
+def threshold(m_N: ArrayLike, target: Target) -> float | np.ndarray:
     """Minimum neutrino energy in MeV for nu A -> N A: ``m_N + m_N^2 / (2 M)``.
 
     For a multi-isotope target (element or compound) the lowest threshold (heaviest isotope) is returned.
@@ -439,6 +474,17 @@ def threshold(m_N, target):
     m_N : array_like
         Sterile-neutrino mass in MeV (>= 0).
     target : str, Nucleus, Element or Compound
+
+    Returns
+    -------
+    float or ndarray
+        Threshold neutrino energy in MeV.
+
+    Examples
+    --------
+    >>> from radcevns import primakoff
+    >>> round(primakoff.threshold(1.0, "W184"), 9)
+    1.000002919
     """
     m_N = as_array(m_N, "m_N", nonnegative=True)
     _, _, M, _ = target_arrays(target)
@@ -446,7 +492,7 @@ def threshold(m_N, target):
     return scalar_or_array(m_N + m_N**2 / (2.0 * Mmax))
 
 
-def recoil_range(E_nu, m_N, target):
+def recoil_range(E_nu: ArrayLike, m_N: ArrayLike, target: Target) -> tuple:
     """Exact kinematic range of the nuclear recoil energy, in MeV.
 
     Parameters
@@ -472,28 +518,36 @@ def recoil_range(E_nu, m_N, target):
     return scalar_or_array(lo.reshape(shape)), scalar_or_array(hi.reshape(shape))
 
 
-def momentum_transfer(E_R, target):
-    """Three-momentum transfer ``|q| = sqrt(2 M E_R + E_R^2)`` in MeV for a single isotope."""
+def momentum_transfer(E_R: ArrayLike, target: Target) -> float | np.ndarray:
+    """Three-momentum transfer ``|q| = sqrt(2 M E_R + E_R^2)`` in MeV for a single isotope.
+
+    Parameters
+    ----------
+    E_R : array_like
+        Recoil energy in MeV.
+    target : str or Nucleus
+        A single isotope.
+    """
     E_R = as_array(E_R, "E_R", nonnegative=True)
     nuc = _single_nucleus(target, "momentum_transfer")
     return scalar_or_array(np.sqrt(2.0 * nuc.mass * E_R + E_R**2))
 
 
-def n_energy(E_nu, E_R):
-    """Energy of N in the lab, ``E_N = E_nu - E_R`` (MeV)."""
+def n_energy(E_nu: ArrayLike, E_R: ArrayLike) -> float | np.ndarray:
+    """Energy of N in the lab, ``E_N = E_nu - E_R`` (MeV); ``E_nu``, ``E_R`` in MeV."""
     return scalar_or_array(as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True))
 
 
-def n_momentum(E_nu, E_R, m_N):
-    """Lab momentum of N in MeV, ``sqrt(E_N^2 - m_N^2)``; 0 where N cannot be on shell."""
+def n_momentum(E_nu: ArrayLike, E_R: ArrayLike, m_N: ArrayLike) -> float | np.ndarray:
+    """Lab momentum of N in MeV, ``sqrt(E_N^2 - m_N^2)``; 0 where N cannot be on shell (inputs in MeV)."""
     E_N = as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True)
     m = as_array(m_N, "m_N", nonnegative=True)
     p2 = E_N**2 - m**2
     return scalar_or_array(np.sqrt(np.where(p2 > 0, p2, 0.0)))
 
 
-def n_angle(E_nu, E_R, m_N, target):
-    """Cosine of the lab angle between N and the beam.
+def n_angle(E_nu: ArrayLike, E_R: ArrayLike, m_N: ArrayLike, target: Target) -> float | np.ndarray:
+    """Cosine of the lab angle between N and the beam (energies and mass in MeV; one isotope).
 
     ``cos(theta_N) = (E^2 + p_N^2 - E_R^2 - 2 M E_R) / (2 E p_N)``; returns 0 outside the kinematic range.
     """
@@ -512,10 +566,18 @@ def n_angle(E_nu, E_R, m_N, target):
     return scalar_or_array(c)
 
 
-def dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor="helm"):
+def dsigma_dER(
+    E_nu: ArrayLike,
+    E_R: ArrayLike,
+    m_N: ArrayLike,
+    target: Target,
+    mu: ArrayLike,
+    *,
+    form_factor: str = "helm",
+) -> float | np.ndarray:
     """Differential cross section dsigma/dE_R for nu A -> N A, in cm^2 / MeV.
 
-    Exact lab-frame formula (reference.md S2.3) with the nuclear charge form factor;
+    Exact lab-frame formula (module docstring) with the nuclear charge form factor;
     exactly 0 outside the kinematic range and below threshold.
 
     Parameters
@@ -536,6 +598,14 @@ def dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor="helm"):
     -------
     float or ndarray
         Broadcast over ``E_nu, E_R, m_N, mu``.
+
+    Examples
+    --------
+    >>> from radcevns import primakoff
+    >>> f"{primakoff.dsigma_dER(5.0, 1e-4, 1.0, 'W184', 3e-8):.4e}"
+    '1.2067e-32'
+    >>> primakoff.dsigma_dER(0.5, 1e-4, 1.0, "W184", 3e-8)  # below threshold
+    0.0
     """
     E = _nonnegative(E_nu, "E_nu")
     m = _nonnegative(m_N, "m_N")
@@ -549,7 +619,9 @@ def dsigma_dER(E_nu, E_R, m_N, target, mu, form_factor="helm"):
     return scalar_or_array(out.reshape(shape))
 
 
-def sigma(E_nu, m_N, target, mu, form_factor="helm"):
+def sigma(
+    E_nu: ArrayLike, m_N: ArrayLike, target: Target, mu: ArrayLike, *, form_factor: str = "helm"
+) -> float | np.ndarray:
     """Total cross section for nu A -> N A in cm^2 (numerical integral of :func:`dsigma_dER`).
 
     Parameters
@@ -568,6 +640,12 @@ def sigma(E_nu, m_N, target, mu, form_factor="helm"):
     -------
     float or ndarray
         Zero below threshold.
+
+    Examples
+    --------
+    >>> from radcevns import primakoff
+    >>> f"{primakoff.sigma(5.0, 1.0, 'W', 3e-8):.4e}"
+    '9.9277e-36'
     """
     E = _nonnegative(E_nu, "E_nu")
     m = _nonnegative(m_N, "m_N")
@@ -580,7 +658,7 @@ def sigma(E_nu, m_N, target, mu, form_factor="helm"):
     return scalar_or_array(out.reshape(shape))
 
 
-def polarisation(E_nu, E_R, m_N, target):
+def polarisation(E_nu: ArrayLike, E_R: ArrayLike, m_N: ArrayLike, target: Target) -> tuple:
     """Polarisation of the produced N in its rest frame (reached by a pure boost from the lab).
 
     ``P = P_L k_N + P_T e_theta`` with ``e_theta`` in the production plane, perpendicular to the N
@@ -610,8 +688,10 @@ def polarisation(E_nu, E_R, m_N, target):
     return scalar_or_array(pl.reshape(shape)), scalar_or_array(pt.reshape(shape))
 
 
-def sigma_heavy_target_closed_form(E_nu, m_N, target, mu):
-    """Closed-form total cross section for F = 1 in the heavy-target limit (reference.md S2.5), cm^2.
+def sigma_heavy_target_closed_form(
+    E_nu: ArrayLike, m_N: ArrayLike, target: Target, mu: ArrayLike
+) -> float | np.ndarray:
+    """Closed-form total cross section for F = 1 in the heavy-target limit (chapter 02 of the book), cm^2.
 
     ``sigma = alpha Z^2 mu^2 [(2 - m^2/(2E^2)) ln((E+p)/(E-p)) - p/E]`` with ``p = sqrt(E^2 - m^2)``;
     exactly 0 for ``E <= m``.  Corrections are O(E_R/E, E_R/M).

@@ -1,6 +1,7 @@
 """Radiative upscattering nu A -> (N -> nu gamma) A: photon distributions and an event generator.
 
-Narrow-width factorisation (reference.md S4.1, exact to O(Gamma/m) ~ 1e-18): the 2->3 cross
+Narrow-width factorisation (exact to O(Gamma/m) ~ 1e-18; P. D. Bolton et al., arXiv:2110.02233,
+Phys. Rev. D 106 (2022) 035036, and chapter 03 of the book): the 2->3 cross
 section is the production cross section times the branching ratio times the decay
 distribution of a polarised N in its rest frame,
 
@@ -23,13 +24,19 @@ Observables are in the lab frame with the beam along +z:
 * :func:`generate` / :func:`iter_events` -- weighted (or unweighted) events with full
   four-vectors, reproducible with a seed.
 
+Each takes one neutrino energy ``E_nu`` in MeV and returns cross sections (cm^2 ...).  Its
+``*_folded`` twin (:func:`photon_spectrum_folded`, :func:`photon_angle_folded`,
+:func:`double_differential_folded`, :func:`generate_folded`, :func:`iter_events_folded`) takes a
+``flux=`` keyword (a :class:`radcevns.flux.Flux`, default :func:`radcevns.flux.chooz`) instead and
+returns rates per target unit (s^-1 ...).  The unit of a result never depends on an argument's type.
+
 For a reactor (antineutrino) beam a Dirac N-bar has polarisation ``-P`` and decays with
 ``alpha = +1``: every photon distribution is identical to the neutrino-beam one
-(reference.md 1.3, checked with explicit v-spinors in ``tests/test_amplitudes.py``).
+(CP conjugation of the whole chain; checked with explicit v-spinors in ``tests/test_amplitudes.py``).
 
-Decay inside a region: with ``L`` (cm) given, each N decays within ``L`` of its production
-point with probability ``1 - exp(-L / lambda_N)``, ``lambda_N = (p_N/m_N) hbar c / Gamma``;
-``L=None`` means every N decays.
+Decay inside a region: with ``decay_length_cm = L`` given, each N decays within ``L`` of its
+production point with probability ``1 - exp(-L / lambda_N)``, ``lambda_N = (p_N/m_N) hbar c / Gamma``
+the mean decay length (:func:`radcevns.decay.mean_decay_length`); ``None`` means every N decays.
 
 Flavour structure: production through ``mu`` (= mu_{e N} for reactor nu_e-bar); decays through
 ``decay_moments`` = ``{channel: moment}`` (default ``{"e": mu}``), with optional daughter masses
@@ -37,23 +44,43 @@ Flavour structure: production through ``mu`` (= mu_{e N} for reactor nu_e-bar); 
 channels of ``BR_c`` times the channel's photon distribution, and the total width sets the
 decay probability.
 
-Units: MeV, cm, cm^2; ``mu`` and the moments in Bohr magnetons (convention A).
+Units: MeV, cm, cm^2, s; ``mu`` and the moments in Bohr magnetons (convention A).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 from numba import njit
+from numpy.typing import ArrayLike
 
 from ._validate import as_array, as_length_or_none, as_nature, scalar_or_array
 from .constants import ALPHA, HBARC_MEV_CM, MEV2_TO_CM2, MU_B_PER_MEV
 from .decay import decay_probability_kernel
 from .decay import width as decay_width
-from .nuclear import form_factor_code, target_arrays
+from .flux import Flux, chooz
+from .nuclear import Target, form_factor_code, target_arrays
+from .primakoff import dsigma_dER as primakoff_dsigma_dER
 from .primakoff import dsigma_kernel, polarisation_kernel, recoil_range_kernel, threshold_kernel
+from .primakoff import polarisation as primakoff_polarisation
+
+__all__ = [
+    "EVENT_DTYPE",
+    "factorised_dsigma",
+    "photon_energy_range",
+    "photon_spectrum",
+    "photon_spectrum_folded",
+    "photon_angle",
+    "photon_angle_folded",
+    "double_differential",
+    "double_differential_folded",
+    "iter_events",
+    "iter_events_folded",
+    "generate",
+    "generate_folded",
+]
 
 _ALPHA_GAMMA = {"dirac": -1.0, "majorana": 0.0}
 
@@ -69,17 +96,18 @@ class _Setup:
         m_N,
         target,
         mu,
+        *,
         nature,
-        L,
+        decay_length_cm,
         decay_moments,
         daughter_masses,
         form_factor,
-        recoil_threshold=0.0,
-        recoil_resolution=0.0,
+        recoil_threshold_MeV,
+        recoil_resolution_MeV,
     ):
         self.m = float(as_array(m_N, "m_N", positive=True))
-        self.rthr = float(as_array(recoil_threshold, "recoil_threshold", nonnegative=True))
-        self.rsig = float(as_array(recoil_resolution, "recoil_resolution", nonnegative=True))
+        self.rthr = float(as_array(recoil_threshold_MeV, "recoil_threshold_MeV", nonnegative=True))
+        self.rsig = float(as_array(recoil_resolution_MeV, "recoil_resolution_MeV", nonnegative=True))
         self.mu = float(as_array(mu, "mu", nonnegative=True))
         self.nature = as_nature(nature)
         self.alpha = _ALPHA_GAMMA[self.nature]
@@ -97,14 +125,21 @@ class _Setup:
         for key, moment in decay_moments.items():
             md = float(as_array(daughter_masses.get(key, 0.0), "daughter_masses", nonnegative=True))
             widths.append(
-                float(decay_width(self.m, float(as_array(moment, "decay_moments")), self.nature, md))
+                float(
+                    decay_width(
+                        self.m,
+                        float(as_array(moment, "decay_moments")),
+                        nature=self.nature,
+                        daughter_mass=md,
+                    )
+                )
             )
             a_fac.append(0.5 * (1.0 - (md / self.m) ** 2) if md < self.m else 0.0)
         self.channels = tuple(decay_moments)
         self.gamma_total = float(sum(widths))
         self.br = np.array([wd / self.gamma_total if self.gamma_total > 0 else 0.0 for wd in widths])
         self.a = np.array(a_fac)
-        L = as_length_or_none(L)
+        L = as_length_or_none(decay_length_cm, "decay_length_cm")
         if L is None or np.isinf(L):
             self.kappa = np.inf
         else:
@@ -121,17 +156,38 @@ class _Setup:
         return (self.m, self.Z, self.A, self.M, self.w, self.ff, self.rthr, self.rsig, self.alpha)
 
 
-def _energy_nodes(E_nu, threshold, n_flux):
-    """Monochromatic energy -> ([E], [1]); a flux object -> its quadrature nodes above threshold."""
-    if hasattr(E_nu, "quadrature"):
-        if threshold >= E_nu.e_max:
-            return np.array([0.0]), np.array([0.0]), True
-        E, w = E_nu.quadrature(n=n_flux, e_min=max(threshold, E_nu.e_min))
-        return np.ascontiguousarray(E, dtype=np.float64), np.ascontiguousarray(w, dtype=np.float64), True
+def _monochromatic(E_nu, folded_name):
+    """A single neutrino energy in MeV; a flux object is refused with a pointer to the folded function."""
+    if isinstance(E_nu, Flux):
+        raise TypeError(
+            f"E_nu must be a single neutrino energy in MeV; to fold over a flux "
+            f"use {folded_name}(..., flux=...)"
+        )
     E = as_array(E_nu, "E_nu", nonnegative=True)
     if E.ndim != 0:
-        raise ValueError("E_nu must be a single energy in MeV or a flux object from radcevns.flux")
-    return np.array([float(E)]), np.array([1.0]), False
+        raise ValueError("E_nu must be a single energy in MeV")
+    return float(E)
+
+
+def _as_flux(flux):
+    """``None`` -> :func:`radcevns.flux.chooz`; otherwise a :class:`radcevns.flux.Flux` instance."""
+    if flux is None:
+        return chooz()
+    if not isinstance(flux, Flux):
+        raise TypeError(
+            f"flux must be a radcevns.flux.Flux instance (or None for the Chooz site), got {flux!r}"
+        )
+    return flux
+
+
+def _energy_nodes(E_nu, flux, threshold, n_flux):
+    """(energies, weights): ``([E_nu], [1])`` for one energy, else the flux quadrature above threshold."""
+    if flux is None:
+        return np.array([E_nu]), np.array([1.0])
+    if threshold >= flux.e_max:
+        return np.array([0.0]), np.array([0.0])
+    E, w = flux.quadrature(n=n_flux, e_min=max(threshold, flux.e_min))
+    return np.ascontiguousarray(E, dtype=np.float64), np.ascontiguousarray(w, dtype=np.float64)
 
 
 _GL16_X, _GL16_W = np.polynomial.legendre.leggauss(16)
@@ -534,12 +590,18 @@ def _generate_kernel(U, E_arr, Ew_arr, iso_idx, ch_idx, m, Z, A, M, ff, rthr, rs
 # --------------------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------------------
-def _common(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor, rthr=0.0, rsig=0.0):
-    return _Setup(m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor, rthr, rsig)
-
-
-def factorised_dsigma(E_nu, E_R, cos_theta_star, phi_star, m_N, target, mu, nature="dirac"):
-    """Narrow-width 2->3 cross section dsigma / (dE_R dOmega*) in cm^2 / MeV / sr (reference.md S4.1).
+def factorised_dsigma(
+    E_nu: ArrayLike,
+    E_R: ArrayLike,
+    cos_theta_star: ArrayLike,
+    phi_star: ArrayLike,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    nature: str = "dirac",
+) -> float | np.ndarray:
+    """Narrow-width 2->3 cross section dsigma / (dE_R dOmega*) in cm^2 / MeV / sr (module docstring).
 
     ``dsigma(nu A -> N A)/dE_R x BR x (1 + alpha_gamma P . n*) / (4 pi)`` with BR = 1 (one channel),
     ``n* = (cos theta*, sin theta* cos phi*, sin theta* sin phi*)`` in the basis
@@ -550,7 +612,8 @@ def factorised_dsigma(E_nu, E_R, cos_theta_star, phi_star, m_N, target, mu, natu
     E_nu, E_R : array_like
         Neutrino and recoil energies in MeV.
     cos_theta_star, phi_star : array_like
-        Photon direction in the N rest frame (phi* measured from e_theta, which points away from the beam).
+        Photon direction in the N rest frame (phi* in rad, measured from e_theta, which points away
+        from the beam).
     m_N : float
         Sterile-neutrino mass in MeV.
     target : str or Nucleus
@@ -558,22 +621,42 @@ def factorised_dsigma(E_nu, E_R, cos_theta_star, phi_star, m_N, target, mu, natu
     mu : float
         Production moment in Bohr magnetons.
     nature : {"dirac", "majorana"}
-    """
-    from . import primakoff
 
+    Returns
+    -------
+    float or ndarray
+        cm^2 / MeV / sr.
+    """
     nature = as_nature(nature)
     cst = as_array(cos_theta_star, "cos_theta_star")
     if np.any(np.abs(cst) > 1):
         raise ValueError("cos_theta_star must lie in [-1, 1]")
     phs = as_array(phi_star, "phi_star")
-    ds = primakoff.dsigma_dER(E_nu, E_R, m_N, target, mu)
-    pl, pt = primakoff.polarisation(E_nu, E_R, m_N, target)
+    ds = primakoff_dsigma_dER(E_nu, E_R, m_N, target, mu)
+    pl, pt = primakoff_polarisation(E_nu, E_R, m_N, target)
     pdotn = np.asarray(pl) * cst + np.asarray(pt) * np.sqrt(1 - cst**2) * np.cos(phs)
     return scalar_or_array(np.asarray(ds) * (1.0 + _ALPHA_GAMMA[nature] * pdotn) / (4.0 * np.pi))
 
 
-def photon_energy_range(E_nu, E_R, m_N, daughter_mass=0.0):
-    """Lab photon-energy range ``[a (E_N - p_N), a (E_N + p_N)]`` at fixed recoil, ``a = E*/m_N``, in MeV."""
+def photon_energy_range(
+    E_nu: ArrayLike, E_R: ArrayLike, m_N: ArrayLike, *, daughter_mass: ArrayLike = 0.0
+) -> tuple:
+    """Lab photon-energy range ``[a (E_N - p_N), a (E_N + p_N)]`` at fixed recoil, ``a = E*/m_N``, in MeV.
+
+    Parameters
+    ----------
+    E_nu, E_R : array_like
+        Neutrino and recoil energies in MeV.
+    m_N : array_like
+        Sterile-neutrino mass in MeV.
+    daughter_mass : array_like
+        Mass of the decay daughter in MeV (0 for a light neutrino).
+
+    Returns
+    -------
+    (E_min, E_max) : tuple of float or ndarray
+        Photon energies in MeV.
+    """
     E_N = as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True)
     m = as_array(m_N, "m_N", positive=True)
     md = as_array(daughter_mass, "daughter_mass", nonnegative=True)
@@ -582,71 +665,32 @@ def photon_energy_range(E_nu, E_R, m_N, daughter_mass=0.0):
     return scalar_or_array(a * (E_N - p)), scalar_or_array(a * (E_N + p))
 
 
-def photon_spectrum(
-    E_gamma,
-    E_nu,
-    m_N,
-    target,
-    mu,
-    nature="dirac",
-    L=None,
-    decay_moments=None,
-    daughter_masses=None,
-    form_factor="helm",
-    recoil_threshold=0.0,
-    recoil_resolution=0.0,
-    n_flux=96,
-):
-    """Photon energy spectrum dsigma/dE_gamma of nu A -> nu A gamma, in cm^2 / MeV.
-
-    Parameters
-    ----------
-    E_gamma : array_like
-        Lab photon energies in MeV.
-    E_nu : float or flux object
-        A neutrino energy in MeV (monochromatic), or a flux from :mod:`radcevns.flux`; then the
-        result is folded over the flux and is a rate per target unit, in s^-1 MeV^-1.
-    m_N : float
-        Sterile-neutrino mass in MeV.
-    target : str, Nucleus, Element or Compound
-        Per atom for an element, per formula unit for a compound.
-    mu : float
-        Production moment mu_{nu N} in Bohr magnetons (convention A).
-    nature : {"dirac", "majorana"}
-    L : float or None
-        Distance in cm within which N must decay; None: every N decays.
+_OPTIONS_DOC = """nature : {"dirac", "majorana"}
+        Nature of N (the photon of a Dirac N follows its polarisation, a Majorana N decays isotropically).
+    decay_length_cm : float or None
+        Length in cm of the region within which N must decay (probability ``1 - exp(-L/lambda_N)``);
+        None: every N decays.
     decay_moments : mapping, optional
         ``{channel: moment in mu_B}`` for the decays (default ``{"e": mu}``).
     daughter_masses : mapping, optional
         ``{channel: mass in MeV}`` for decays into a massive state (N -> N' gamma).
     form_factor : {"helm", "klein-nystrand", "none"}
-    recoil_threshold : float
+        Nuclear charge form factor.
+    recoil_threshold_MeV : float
         Nuclear-recoil threshold in MeV for a coincidence with the recoil (0: photon only).
-    recoil_resolution : float
+    recoil_resolution_MeV : float
         Gaussian recoil-energy resolution in MeV: the threshold efficiency becomes
-        ``erfc((threshold - E_R) / (sqrt(2) sigma)) / 2``; 0 gives a sharp step.
-    n_flux : int
-        Quadrature nodes for the flux folding.
+        ``erfc((threshold - E_R) / (sqrt(2) sigma)) / 2``; 0 gives a sharp step."""
 
-    Returns
-    -------
-    float or ndarray
-        Exactly 0 outside the kinematically allowed photon energies.
-    """
+
+def _setup(m_N, target, mu, options):
+    return _Setup(m_N, target, mu, **options)
+
+
+def _photon_spectrum(E_gamma, E_nu, flux, n_flux, m_N, target, mu, options):
     Eg = as_array(E_gamma, "E_gamma", nonnegative=True)
-    s = _common(
-        m_N,
-        target,
-        mu,
-        nature,
-        L,
-        decay_moments,
-        daughter_masses,
-        form_factor,
-        recoil_threshold,
-        recoil_resolution,
-    )
-    Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
+    s = _setup(m_N, target, mu, options)
+    Es, Ews = _energy_nodes(E_nu, flux, s.threshold(), n_flux)
     out = np.empty(Eg.size)
     _spectrum_kernel(
         np.ascontiguousarray(Eg).ravel(),
@@ -664,49 +708,118 @@ def photon_spectrum(
     return scalar_or_array(out.reshape(Eg.shape) * s.pref)
 
 
-def photon_angle(
-    cos_theta,
-    E_nu,
-    m_N,
-    target,
-    mu,
-    nature="dirac",
-    L=None,
-    decay_moments=None,
-    daughter_masses=None,
-    form_factor="helm",
-    recoil_threshold=0.0,
-    recoil_resolution=0.0,
-    n_flux=96,
-    n_psi=48,
-    n_recoil=6,
-    step=0.02,
-):
-    """Photon angular distribution dsigma/dcos(theta_gamma) (angle to the beam), in cm^2.
+def photon_spectrum(
+    E_gamma: ArrayLike,
+    E_nu: float,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> float | np.ndarray:
+    """Photon energy spectrum dsigma/dE_gamma of nu A -> nu A gamma at one neutrino energy, in cm^2 / MeV.
 
-    Parameters as in :func:`photon_spectrum`; ``cos_theta`` in [-1, 1].  ``n_psi`` sets the
-    Gauss-Legendre order of the integral over the photon-N opening angle (after a substitution
-    that removes its inverse-square-root end points); the recoil integral uses at least
-    ``n_recoil`` panels in ln E_R, each short enough that cos(theta_N) moves by at most ``step``
-    (light N at backward photon angles need this).  With a flux object the result is a rate
-    per target unit in s^-1.
+    For a reactor flux use :func:`photon_spectrum_folded`.
+
+    Parameters
+    ----------
+    E_gamma : array_like
+        Lab photon energies in MeV.
+    E_nu : float
+        Neutrino energy in MeV (a :class:`radcevns.flux.Flux` raises ``TypeError``).
+    m_N : float
+        Sterile-neutrino mass in MeV.
+    target : str, Nucleus, Element or Compound
+        Per atom for an element, per formula unit for a compound.
+    mu : float
+        Production moment mu_{nu N} in Bohr magnetons (convention A).
+    {options}
+
+    Returns
+    -------
+    float or ndarray
+        cm^2 / MeV per target unit; exactly 0 outside the kinematically allowed photon energies.
+
+    Examples
+    --------
+    >>> from radcevns import radiative
+    >>> f"{radiative.photon_spectrum(2.0, 5.0, 1.0, 'W184', 3e-8):.4e}"
+    '2.4391e-36'
+    >>> radiative.photon_spectrum(6.0, 5.0, 1.0, "W184", 3e-8)  # above E_nu
+    0.0
     """
+    E = _monochromatic(E_nu, "photon_spectrum_folded")
+    options = dict(
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _photon_spectrum(E_gamma, E, None, 0, m_N, target, mu, options)
+
+
+def photon_spectrum_folded(
+    E_gamma: ArrayLike,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    flux: Flux | None = None,
+    n_flux: int = 96,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> float | np.ndarray:
+    """Photon energy spectrum folded over a neutrino flux, in s^-1 MeV^-1 per target unit.
+
+    ``int dE_nu dPhi/dE_nu dsigma/dE_gamma`` (Gauss-Legendre quadrature of the flux above threshold).
+
+    Parameters
+    ----------
+    E_gamma, m_N, target, mu
+        As in :func:`photon_spectrum`.
+    flux : radcevns.flux.Flux or None
+        The neutrino flux (cm^-2 s^-1 MeV^-1); None: :func:`radcevns.flux.chooz`.
+    n_flux : int
+        Quadrature nodes for the flux folding.
+    {options}
+
+    Returns
+    -------
+    float or ndarray
+        s^-1 MeV^-1 per target unit (atom or formula unit).
+    """
+    options = dict(
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _photon_spectrum(E_gamma, None, _as_flux(flux), n_flux, m_N, target, mu, options)
+
+
+def _photon_angle(cos_theta, E_nu, flux, n_flux, m_N, target, mu, options, n_psi, n_recoil, step):
     C = as_array(cos_theta, "cos_theta")
     if np.any(np.abs(C) > 1):
         raise ValueError("cos_theta must lie in [-1, 1]")
-    s = _common(
-        m_N,
-        target,
-        mu,
-        nature,
-        L,
-        decay_moments,
-        daughter_masses,
-        form_factor,
-        recoil_threshold,
-        recoil_resolution,
-    )
-    Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
+    s = _setup(m_N, target, mu, options)
+    Es, Ews = _energy_nodes(E_nu, flux, s.threshold(), n_flux)
     px, pw = np.polynomial.legendre.leggauss(int(n_psi))
     out = np.empty(C.size)
     _angle_kernel(
@@ -726,54 +839,117 @@ def photon_angle(
     return scalar_or_array(out.reshape(C.shape) * s.pref * float(np.sum(s.br)))
 
 
-def double_differential(
-    E_gamma,
-    cos_theta,
-    E_nu,
-    m_N,
-    target,
-    mu,
-    nature="dirac",
-    L=None,
-    decay_moments=None,
-    daughter_masses=None,
-    form_factor="helm",
-    recoil_threshold=0.0,
-    recoil_resolution=0.0,
-    n_flux=64,
-    n_sub=4,
-    n_recoil=24,
-    step=0.03,
-):
-    """Bin-averaged d^2 sigma / (dE_gamma dcos theta_gamma) on a grid, in cm^2 / MeV.
+def photon_angle(
+    cos_theta: ArrayLike,
+    E_nu: float,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+    n_psi: int = 48,
+    n_recoil: int = 6,
+    step: float = 0.02,
+) -> float | np.ndarray:
+    """Photon angular distribution dsigma/dcos(theta_gamma) (angle to the beam) at one energy, in cm^2.
 
-    The point density has integrable inverse-square-root edges (reference.md S4.4), so this
-    returns averages over bins: for each recoil energy and each photon-energy bin the
-    azimuthal distribution is integrated analytically (its cumulative distribution in
-    cos theta_gamma is closed-form), leaving smooth one-dimensional quadratures.
+    For a reactor flux use :func:`photon_angle_folded`.
 
     Parameters
     ----------
-    E_gamma : array_like
-        Photon-energy bin edges in MeV (increasing, length nE + 1).
     cos_theta : array_like
-        Bin edges in cos(theta_gamma) within [-1, 1] (increasing, length nC + 1).
-    E_nu, m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor
+        Cosine of the lab angle between photon and beam, in [-1, 1].
+    E_nu, m_N, target, mu
         As in :func:`photon_spectrum`.
-    n_sub : int
-        Gauss-Legendre nodes per integration panel in cos(theta*).
+    {options}
+    n_psi : int
+        Gauss-Legendre order of the integral over the photon-N opening angle (after a substitution
+        that removes its inverse-square-root end points).
     n_recoil : int
-        Minimum number of panels in ln E_R (16 Gauss-Legendre nodes each).
+        Minimum number of panels in ln E_R.
     step : float
-        Largest change of cos(theta_N) across a recoil panel and of cos(theta*) or of the lab
-        photon-N cosine across a photon panel.  The default 0.03 converges a 100 x 100 grid to
-        better than 1 % (tests/test_radiative.py); halve it for more precision.
+        Largest change of cos(theta_N) across a recoil panel (light N at backward photon angles
+        need short panels).
 
     Returns
     -------
-    ndarray, shape (nE, nC)
-        Bin averages; with a flux object, a rate density in s^-1 MeV^-1 per target unit.
+    float or ndarray
+        cm^2 per target unit.
     """
+    E = _monochromatic(E_nu, "photon_angle_folded")
+    options = dict(
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _photon_angle(cos_theta, E, None, 0, m_N, target, mu, options, n_psi, n_recoil, step)
+
+
+def photon_angle_folded(
+    cos_theta: ArrayLike,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    flux: Flux | None = None,
+    n_flux: int = 96,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+    n_psi: int = 48,
+    n_recoil: int = 6,
+    step: float = 0.02,
+) -> float | np.ndarray:
+    """Photon angular distribution folded over a neutrino flux, in s^-1 per target unit.
+
+    Parameters
+    ----------
+    cos_theta, m_N, target, mu
+        As in :func:`photon_angle`.
+    flux : radcevns.flux.Flux or None
+        The neutrino flux; None: :func:`radcevns.flux.chooz`.
+    n_flux : int
+        Quadrature nodes for the flux folding.
+    {options}
+    n_psi, n_recoil, step
+        Quadrature settings, as in :func:`photon_angle`.
+
+    Returns
+    -------
+    float or ndarray
+        Rate density in s^-1 per unit cos(theta_gamma) per target unit.
+    """
+    options = dict(
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _photon_angle(
+        cos_theta, None, _as_flux(flux), n_flux, m_N, target, mu, options, n_psi, n_recoil, step
+    )
+
+
+def _double_differential(
+    E_gamma, cos_theta, E_nu, flux, n_flux, m_N, target, mu, options, n_sub, n_recoil, step
+):
     Ge = as_array(E_gamma, "E_gamma", nonnegative=True)
     Ce = as_array(cos_theta, "cos_theta")
     for name, edges in (("E_gamma", Ge), ("cos_theta", Ce)):
@@ -781,19 +957,8 @@ def double_differential(
             raise ValueError(f"{name} must be increasing bin edges (at least two)")
     if np.any(np.abs(Ce) > 1):
         raise ValueError("cos_theta edges must lie in [-1, 1]")
-    s = _common(
-        m_N,
-        target,
-        mu,
-        nature,
-        L,
-        decay_moments,
-        daughter_masses,
-        form_factor,
-        recoil_threshold,
-        recoil_resolution,
-    )
-    Es, Ews, _ = _energy_nodes(E_nu, s.threshold(), n_flux)
+    s = _setup(m_N, target, mu, options)
+    Es, Ews = _energy_nodes(E_nu, flux, s.threshold(), n_flux)
     tx, tw = np.polynomial.legendre.leggauss(int(n_sub))
     out = np.zeros((Ge.size - 1, Ce.size - 1))
     _double_kernel(
@@ -816,6 +981,124 @@ def double_differential(
     return out * s.pref / np.diff(Ge)[:, None] / np.diff(Ce)[None, :]
 
 
+def double_differential(
+    E_gamma: ArrayLike,
+    cos_theta: ArrayLike,
+    E_nu: float,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+    n_sub: int = 4,
+    n_recoil: int = 24,
+    step: float = 0.03,
+) -> np.ndarray:
+    """Bin-averaged d^2 sigma / (dE_gamma dcos theta_gamma) at one neutrino energy, in cm^2 / MeV.
+
+    The point density has integrable inverse-square-root edges (chapter 03 of the book), so this
+    returns averages over bins: for each recoil energy and each photon-energy bin the
+    azimuthal distribution is integrated analytically (its cumulative distribution in
+    cos theta_gamma is closed-form), leaving smooth one-dimensional quadratures.  For a reactor
+    flux use :func:`double_differential_folded`.
+
+    Parameters
+    ----------
+    E_gamma : array_like
+        Photon-energy bin edges in MeV (increasing, length nE + 1).
+    cos_theta : array_like
+        Bin edges in cos(theta_gamma) within [-1, 1] (increasing, length nC + 1).
+    E_nu, m_N, target, mu
+        As in :func:`photon_spectrum`.
+    {options}
+    n_sub : int
+        Gauss-Legendre nodes per integration panel in cos(theta*).
+    n_recoil : int
+        Minimum number of panels in ln E_R (16 Gauss-Legendre nodes each).
+    step : float
+        Largest change of cos(theta_N) across a recoil panel and of cos(theta*) or of the lab
+        photon-N cosine across a photon panel.  The default 0.03 converges a 100 x 100 grid to
+        better than 1 % (tests/test_radiative.py); halve it for more precision.
+
+    Returns
+    -------
+    ndarray, shape (nE, nC)
+        Bin averages in cm^2 / MeV per target unit.
+    """
+    E = _monochromatic(E_nu, "double_differential_folded")
+    options = dict(
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _double_differential(
+        E_gamma, cos_theta, E, None, 0, m_N, target, mu, options, n_sub, n_recoil, step
+    )
+
+
+def double_differential_folded(
+    E_gamma: ArrayLike,
+    cos_theta: ArrayLike,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    flux: Flux | None = None,
+    n_flux: int = 64,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+    n_sub: int = 4,
+    n_recoil: int = 24,
+    step: float = 0.03,
+) -> np.ndarray:
+    """Bin-averaged photon energy-angle distribution folded over a flux, in s^-1 MeV^-1 per target unit.
+
+    Parameters
+    ----------
+    E_gamma, cos_theta, m_N, target, mu
+        As in :func:`double_differential`.
+    flux : radcevns.flux.Flux or None
+        The neutrino flux; None: :func:`radcevns.flux.chooz`.
+    n_flux : int
+        Quadrature nodes for the flux folding.
+    {options}
+    n_sub, n_recoil, step
+        Quadrature settings, as in :func:`double_differential`.
+
+    Returns
+    -------
+    ndarray, shape (nE, nC)
+        Bin averages of the rate density, s^-1 MeV^-1 per unit cos(theta_gamma) per target unit.
+    """
+    options = dict(
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _double_differential(
+        E_gamma, cos_theta, None, _as_flux(flux), n_flux, m_N, target, mu, options, n_sub, n_recoil, step
+    )
+
+
 EVENT_DTYPE = np.dtype(
     [
         ("E_nu", "f8"),
@@ -830,55 +1113,23 @@ EVENT_DTYPE = np.dtype(
         ("weight", "f8"),
     ]
 )
-"""Event record of :func:`generate`: energies in MeV, four-vectors (E, px, py, pz) in MeV with the
-beam along +z, ``isotope`` indexes ``target.components()``, ``channel`` indexes ``decay_moments``;
-``weight`` in cm^2 (monochromatic) or s^-1 per target unit (flux)."""
+"""Event record of :func:`generate` and :func:`generate_folded`: energies in MeV, four-vectors
+(E, px, py, pz) in MeV with the beam along +z, ``isotope`` indexes ``target.components()``, ``channel``
+indexes ``decay_moments``; ``weight`` in cm^2 from :func:`generate` / :func:`iter_events` (one neutrino
+energy) and in s^-1 per target unit from :func:`generate_folded` / :func:`iter_events_folded` (flux)."""
 
 
-def iter_events(
-    n,
-    E_nu,
-    m_N,
-    target,
-    mu,
-    nature="dirac",
-    L=None,
-    seed=0,
-    batch_size=1_000_000,
-    decay_moments=None,
-    daughter_masses=None,
-    form_factor="helm",
-    recoil_threshold=0.0,
-    recoil_resolution=0.0,
-):
-    """Yield weighted events in batches (constant memory); see :func:`generate` for the arguments.
-
-    The concatenation of the batches equals ``generate(n, ...)`` with the same seed and batch size.
-    """
+def _iter_events(n, E_nu, flux, m_N, target, mu, options, seed, batch_size):
     n = int(n)
     if n < 0:
         raise ValueError("n must be >= 0")
     batch_size = int(batch_size)
     if batch_size <= 0:
         raise ValueError("batch_size must be > 0")
-    s = _common(
-        m_N,
-        target,
-        mu,
-        nature,
-        L,
-        decay_moments,
-        daughter_masses,
-        form_factor,
-        recoil_threshold,
-        recoil_resolution,
-    )
+    s = _setup(m_N, target, mu, options)
     thr = s.threshold()
-    is_flux = hasattr(E_nu, "sample")
-    if not is_flux:
-        E0 = float(as_array(E_nu, "E_nu", nonnegative=True))
-    else:
-        flux_above = E_nu.total(e_min=max(thr, E_nu.e_min)) if thr < E_nu.e_max else 0.0
+    if flux is not None:
+        flux_above = flux.total(e_min=max(thr, flux.e_min)) if thr < flux.e_max else 0.0
     rng = np.random.default_rng(seed)
     wsum = float(np.sum(s.w))
     p_iso = s.w / wsum
@@ -892,17 +1143,17 @@ def iter_events(
             if s.br.sum() > 0
             else np.zeros(k, np.int64)
         )
-        if is_flux:
+        if flux is not None:
             if flux_above > 0:
                 E = np.asarray(
-                    E_nu.sample(k, seed=int(rng.integers(2**31)), e_min=max(thr, E_nu.e_min)),
+                    flux.sample(k, seed=int(rng.integers(2**31)), e_min=max(thr, flux.e_min)),
                     dtype=np.float64,
                 )
                 Ew = np.full(k, flux_above)
             else:
                 E, Ew = np.zeros(k), np.zeros(k)
         else:
-            E, Ew = np.full(k, E0), np.ones(k)
+            E, Ew = np.full(k, E_nu), np.ones(k)
         raw = np.empty((k, 17))
         _generate_kernel(
             U, E, Ew, iso, ch, s.m, s.Z, s.A, s.M, s.ff, s.rthr, s.rsig, s.alpha, s.a, s.kappa, raw
@@ -923,71 +1174,74 @@ def iter_events(
         yield ev
 
 
-def generate(
-    n,
-    E_nu,
-    m_N,
-    target,
-    mu,
-    nature="dirac",
-    L=None,
-    seed=0,
-    unweight=False,
-    batch_size=1_000_000,
-    decay_moments=None,
-    daughter_masses=None,
-    form_factor="helm",
-    recoil_threshold=0.0,
-    recoil_resolution=0.0,
-):
-    """Generate events of nu A -> (N -> nu gamma) A.
+def iter_events(
+    n: int,
+    E_nu: float,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    seed: int = 0,
+    batch_size: int = 1_000_000,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> Iterator[np.ndarray]:
+    """Yield weighted events (weights in cm^2) in batches of constant memory; see :func:`generate`.
 
-    Sampling: isotope by abundance, ln E_R uniform over the kinematic range, the N azimuth,
-    cos theta* and phi* uniform in the N rest frame; the weight carries
-    dsigma/dlnE_R x (1 + alpha P.n*) x BR x P_decay(L).  The sum of the weights estimates the
-    cross section (cm^2) for a monochromatic ``E_nu``, or the rate per target unit (s^-1) for a
-    flux object (energies then drawn from the flux above threshold).
-
-    Parameters
-    ----------
-    n : int
-        Number of (weighted) events to generate.
-    E_nu : float or flux object
-        Neutrino energy in MeV, or a flux from :mod:`radcevns.flux` (anything with ``sample``,
-        ``total``, ``e_min``, ``e_max``).
-    m_N, target, mu, nature, L, decay_moments, daughter_masses, form_factor
-        As in :func:`photon_spectrum`.
-    seed : int
-        Seed of the random generator: same inputs, same events.
-    unweight : bool
-        If True, keep events with probability ``weight / max(weight)`` and give each kept event the
-        weight ``sum(weights) / n_kept`` (a smaller sample of equal-weight events).
-    batch_size : int
-        Events generated per internal batch (see :func:`iter_events` to stream large samples).
-
-    Returns
-    -------
-    numpy structured array of dtype :data:`EVENT_DTYPE`
+    The concatenation of the batches equals ``generate(n, ...)`` with the same seed and batch size.
     """
-    parts = list(
-        iter_events(
-            n,
-            E_nu,
-            m_N,
-            target,
-            mu,
-            nature,
-            L,
-            seed,
-            batch_size,
-            decay_moments,
-            daughter_masses,
-            form_factor,
-            recoil_threshold,
-            recoil_resolution,
-        )
+    E = _monochromatic(E_nu, "iter_events_folded")
+    options = dict(
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
     )
-    ev = np.concatenate(parts) if parts else np.zeros(0, dtype=EVENT_DTYPE)
+    return _iter_events(n, E, None, m_N, target, mu, options, seed, batch_size)
+
+
+def iter_events_folded(
+    n: int,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    flux: Flux | None = None,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    seed: int = 0,
+    batch_size: int = 1_000_000,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> Iterator[np.ndarray]:
+    """Yield weighted events (weights in s^-1 per target unit) in batches; see :func:`generate_folded`.
+
+    The concatenation of the batches equals ``generate_folded(n, ...)`` with the same seed and batch size.
+    """
+    options = dict(
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _iter_events(n, None, _as_flux(flux), m_N, target, mu, options, seed, batch_size)
+
+
+def _unweighted(ev, seed, unweight):
     if unweight and ev.size:
         rng = np.random.default_rng(np.random.SeedSequence([int(seed), 1]))
         w = ev["weight"]
@@ -1000,3 +1254,155 @@ def generate(
         if ev.size:
             ev["weight"] = total / ev.size
     return ev
+
+
+def _concatenate(parts):
+    parts = list(parts)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=EVENT_DTYPE)
+
+
+def generate(
+    n: int,
+    E_nu: float,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    seed: int = 0,
+    unweight: bool = False,
+    batch_size: int = 1_000_000,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> np.ndarray:
+    """Generate events of nu A -> (N -> nu gamma) A at one neutrino energy; weights in cm^2.
+
+    Sampling: isotope by abundance, ln E_R uniform over the kinematic range, the N azimuth,
+    cos theta* and phi* uniform in the N rest frame; the weight carries
+    dsigma/dlnE_R x (1 + alpha P.n*) x BR x P_decay.  The sum of the weights estimates the
+    cross section in cm^2 per target unit.  For a reactor flux use :func:`generate_folded`.
+
+    Parameters
+    ----------
+    n : int
+        Number of (weighted) events to generate.
+    E_nu : float
+        Neutrino energy in MeV.
+    m_N, target, mu
+        As in :func:`photon_spectrum`.
+    {options}
+    seed : int
+        Seed of the random generator: same inputs, same events.
+    unweight : bool
+        If True, keep events with probability ``weight / max(weight)`` and give each kept event the
+        weight ``sum(weights) / n_kept`` (a smaller sample of equal-weight events).
+    batch_size : int
+        Events generated per internal batch (see :func:`iter_events` to stream large samples).
+
+    Returns
+    -------
+    numpy structured array of dtype :data:`EVENT_DTYPE`
+        Weights in cm^2.
+
+    Examples
+    --------
+    >>> from radcevns import radiative
+    >>> ev = radiative.generate(1000, 5.0, 1.0, "W184", 3e-8, seed=1)
+    >>> ev.size, bool((ev["p_gamma"][:, 0] <= ev["E_nu"]).all())
+    (1000, True)
+    >>> f"{ev['weight'].sum():.2e}"
+    '9.99e-36'
+    """
+    it = iter_events(
+        n,
+        E_nu,
+        m_N,
+        target,
+        mu,
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        seed=seed,
+        batch_size=batch_size,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _unweighted(_concatenate(it), seed, unweight)
+
+
+def generate_folded(
+    n: int,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    flux: Flux | None = None,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    seed: int = 0,
+    unweight: bool = False,
+    batch_size: int = 1_000_000,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> np.ndarray:
+    """Generate events with neutrino energies drawn from a flux; weights in s^-1 per target unit.
+
+    As :func:`generate`, with ``E_nu`` drawn from the flux above threshold; the sum of the weights
+    estimates the event rate per target unit (atom or formula unit) in s^-1.
+
+    Parameters
+    ----------
+    n, m_N, target, mu
+        As in :func:`generate`.
+    flux : radcevns.flux.Flux or None
+        The neutrino flux; None: :func:`radcevns.flux.chooz`.
+    {options}
+    seed, unweight, batch_size
+        As in :func:`generate`.
+
+    Returns
+    -------
+    numpy structured array of dtype :data:`EVENT_DTYPE`
+        Weights in s^-1 per target unit.
+    """
+    it = iter_events_folded(
+        n,
+        m_N,
+        target,
+        mu,
+        flux=flux,
+        nature=nature,
+        decay_length_cm=decay_length_cm,
+        seed=seed,
+        batch_size=batch_size,
+        decay_moments=decay_moments,
+        daughter_masses=daughter_masses,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _unweighted(_concatenate(it), seed, unweight)
+
+
+for _f in (
+    photon_spectrum,
+    photon_spectrum_folded,
+    photon_angle,
+    photon_angle_folded,
+    double_differential,
+    double_differential_folded,
+    generate,
+    generate_folded,
+):
+    if _f.__doc__:  # None under python -OO
+        _f.__doc__ = _f.__doc__.replace("{options}", _OPTIONS_DOC)
+del _f

@@ -1,7 +1,7 @@
 """Tests of radcevns.amplitudes (explicit-spinor matrix elements).
 
-Expected values never come from the module under test: the analytic formulas of reference.md (S2.3, S2.8,
-S2.9, S3.1, S3.2, S4.1) are typed in here, the kinematics is built here, and a second numerical method
+Expected values never come from the module under test: the analytic formulas (dsigma/dE_R, P_L, P_T, the
+width, the decay distribution and the narrow-width factorisation; chapters 02-03 of the book) are typed in here, the kinematics is built here, and a second numerical method
 (numpy traces with Dirac-representation gamma matrices and the -g photon polarisation sum) is written here.
 """
 
@@ -16,16 +16,16 @@ from radcevns.constants import ALPHA
 
 E_CH = math.sqrt(4.0 * math.pi * ALPHA)
 
-# (E_nu, m_N, M) in MeV: the reference.md S2.2 check points plus nuclear targets
+# (E_nu, m_N, M) in MeV: the check points of chapter 02 plus nuclear targets
 REFERENCE_POINTS = [(10.0, 6.0, 30.0), (10.0, 1.0, 5.0), (3.0, 2.0, 2.5e4), (5.0, 1.0, 1.71e5)]
 NUCLEAR_POINTS = [(8.0, 0.5, 15000.0), (5.0, 3.0, 37000.0), (4.0, 0.05, 171000.0), (9.5, 9.0, 25000.0)]
 
 
 # --------------------------------------------------------------------------------------------------
-# formulas typed from reference.md
+# formulas typed from chapters 02-03 of the book
 # --------------------------------------------------------------------------------------------------
 def k_factor(E, ER, m, M):
-    """K of (S2.3)."""
+    """K of the exact dsigma/dE_R."""
     return (
         8 * E**2 * ER * M
         - 8 * E * ER**2 * M
@@ -38,12 +38,12 @@ def k_factor(E, ER, m, M):
 
 
 def dsigma_dER_S23(E, ER, m, M, Z, mu, F=1.0):
-    """(S2.3) in MeV^-3 (mu in MeV^-1)."""
+    """Exact dsigma/dE_R in MeV^-3 (mu in MeV^-1)."""
     return ALPHA * Z**2 * mu**2 * F**2 * k_factor(E, ER, m, M) / (8 * E**2 * ER**2 * M)
 
 
 def polarisation_S28_S29(E, ER, m, M):
-    """(P_L, P_T) of (S2.8), (S2.9)."""
+    """(P_L, P_T) of (P_L, P_T)."""
     EN = E - ER
     pN = math.sqrt(EN**2 - m**2)
     K = k_factor(E, ER, m, M)
@@ -72,7 +72,7 @@ def polarisation_S28_S29(E, ER, m, M):
 
 
 def recoil_range_S26(E, m, M):
-    """(S2.6): (E_R^min, E_R^max) in MeV."""
+    """Exact recoil range (E_R^min, E_R^max) in MeV."""
     root = E * math.sqrt((2 * M * E - m**2) ** 2 - 4 * m**2 * M**2)
     base = 2 * M * E**2 - m**2 * (E + M)
     den = 2 * M * (2 * E + M)
@@ -80,7 +80,7 @@ def recoil_range_S26(E, m, M):
 
 
 def width_dirac(mu, m):
-    """(S3.1): Gamma_D(N -> nu gamma) = mu^2 m^3 / (16 pi), natural units."""
+    """Width: Gamma_D(N -> nu gamma) = mu^2 m^3 / (16 pi), natural units."""
     return mu**2 * m**3 / (16 * math.pi)
 
 
@@ -88,7 +88,7 @@ def width_dirac(mu, m):
 # kinematics built in the test
 # --------------------------------------------------------------------------------------------------
 def lab_kinematics(E, ER, mass_k2, M, phi=0.0):
-    """k1, k2, p1, p2 (lab, beam along +z) for nu A -> X A with X of mass mass_k2 (reference.md 2.3)."""
+    """k1, k2, p1, p2 (lab, beam along +z) for nu A -> X A with X of mass mass_k2 (chapter 02)."""
     EN = E - ER
     pN = math.sqrt(EN**2 - mass_k2**2)
     # cos(theta_N) = (E^2 + pN^2 - ER^2 - 2 M ER) / (2 E pN), written as 1 - c without cancellation
@@ -188,7 +188,7 @@ def test_polarisation_matches_S28_S29(E, m, M):
         assert abs(p_n[0]) < 1e-9
         assert exp_l**2 + exp_t**2 == pytest.approx(1.0, rel=1e-9)  # pure state, formulas alone
         assert np.linalg.norm(pol[0]) == pytest.approx(1.0, rel=1e-10)
-        # antineutrino beam: Nbar carries the opposite polarisation (reference.md 3.2)
+        # antineutrino beam: Nbar carries the opposite polarisation (chapter 03)
         pol_bar = am.upscattering_polarisation(k1, k2, p1, p2, m, beam="nubar")
         np.testing.assert_allclose(pol_bar, -pol, atol=1e-9)
         # helicity-basis density matrix: rho_{++} = (1 + P_L)/2, pure state (det = 0)
@@ -215,7 +215,7 @@ def test_spin_projected_upscattering_sums_to_total():
 
 
 def test_polarisation_limits_at_recoil_edges():
-    """P_L = -1 at E_R^min (collinear N keeps J_z = -1/2), reference.md 2.5."""
+    """P_L = -1 at E_R^min (collinear N keeps J_z = -1/2), chapter 02."""
     E, m, M = 5.0, 1.0, 171000.0
     lo, hi = recoil_range_S26(E, m, M)
     k1, k2, p1, p2 = lab_kinematics(E, lo * (1 + 1e-9), m, M)
@@ -268,7 +268,7 @@ def test_decay_width_S31(parent, final, polarised):
 
 
 # --------------------------------------------------------------------------------------------------
-# 2 -> 3 at fixed (E_nu, E_R): factorisation (S4.1)
+# 2 -> 3 at fixed (E_nu, E_R): factorisation (narrow-width factorisation)
 # --------------------------------------------------------------------------------------------------
 # (nature, beam, alpha relative to the nu-beam polarisation P): Nbar carries -P and decays with alpha = +1
 FACTORISATION_CASES = [
@@ -299,7 +299,7 @@ def test_radiative_factorises_on_shell(nature, beam, alpha, E, m, M):
             k1, k3, kg, p1, p2, m, width, Z, mu_p, mu_d, nature=nature, beam=beam, form_factor=F
         )
         ratio = msq / (1 + alpha * dirs @ pol)
-        # the constant: |M_2to2|^2 (S2.2) x spin-averaged |M_decay|^2 (mu^2 m^4, from S3.1) / (m Gamma)^2
+        # the constant: spin-summed |M_2to2|^2 x spin-averaged |M_decay|^2 (mu^2 m^4, from the width) / (m Gamma)^2
         t = -2 * M * ER
         msq_22 = mu_p**2 * Z**2 * E_CH**2 * F**2 * 4 * M**2 * k_factor(E, ER, m, M) / t**2
         n_channels = 2 if nature == "majorana" else 1
@@ -336,7 +336,7 @@ def test_majorana_channels_equal_after_angular_integration():
 # 2 -> 3 integrated over the 3-body phase space vs sigma(nu A -> N A) x BR
 # --------------------------------------------------------------------------------------------------
 def sigma_22_S23(E, m, M, Z, mu):
-    """Integral of (S2.3) over E_R (F = 1), natural units MeV^-2; checked against the closed form of 2.2."""
+    """Integral of the exact dsigma/dE_R over E_R (F = 1), MeV^-2; checked against the closed form."""
     lo, hi = recoil_range_S26(E, m, M)
     val, _ = integrate.quad(
         lambda x: math.exp(x) * dsigma_dER_S23(E, math.exp(x), m, M, Z, mu),
@@ -423,7 +423,7 @@ def sigma_23_numerical(E, m, M, Z, mu_p, mu_d, width, nature, beam, n_bw=48, n_e
 )
 def test_radiative_integrates_to_sigma_times_br(nature, beam, E, m, M, gamma_over_m):
     Z, mu_p = 20.0, 0.05
-    # choose mu_decay so that the Dirac width is gamma_over_m * m (S3.1); Majorana total width is twice that
+    # choose mu_decay so that the Dirac width is gamma_over_m * m; Majorana total width is twice that
     mu_d = math.sqrt(16 * math.pi * gamma_over_m * m / m**3)
     gamma_d = width_dirac(mu_d, m)
     assert gamma_d == pytest.approx(gamma_over_m * m, rel=1e-12)

@@ -15,7 +15,7 @@ HBARC_CM = sc.physical_constants["reduced Planck constant times c in MeV fm"][0]
 @pytest.mark.parametrize(
     "t,qw", [("W184", 106.66), ("Ca40", 19.10), ("O16", 7.64), ("Al27", 13.41), ("Ge74", 40.55)]
 )
-def test_weak_charges_from_ingredients(t, qw):
+def test_weak_charges_tabulated(t, qw):
     assert cevns.weak_charge(t) == pytest.approx(qw, abs=0.01)
 
 

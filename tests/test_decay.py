@@ -1,4 +1,4 @@
-"""N -> nu gamma widths, lifetimes and decay lengths (reference.md section 3)."""
+"""N -> nu gamma widths, lifetimes and decay lengths (chapter 02 of the book; P. D. Bolton et al., arXiv:2110.02233)."""
 
 import numpy as np
 import pytest
@@ -12,9 +12,11 @@ HBARC_CM = sc.physical_constants["reduced Planck constant times c in MeV fm"][0]
 
 
 def test_width_matches_alpha_form():
-    # Gamma_D = alpha mu_hat^2 m^3 / (16 m_e^2)  (reference.md S3.1, second form)
+    # Gamma_D = alpha mu_hat^2 m^3 / (16 m_e^2)  (second form of the width in the radcevns.decay docstring)
     m = np.array([0.5, 1.0, 2.0, 7.0])
-    np.testing.assert_allclose(decay.width(m, 3e-8, "dirac"), ALPHA * 9e-16 * m**3 / (16 * ME**2), rtol=1e-12)
+    np.testing.assert_allclose(
+        decay.width(m, 3e-8, nature="dirac"), ALPHA * 9e-16 * m**3 / (16 * ME**2), rtol=1e-12
+    )
 
 
 def test_width_table_of_reference():
@@ -26,19 +28,19 @@ def test_width_table_of_reference():
 def test_majorana_width_is_twice_dirac():
     m = np.geomspace(0.01, 10, 9)
     np.testing.assert_allclose(
-        decay.width(m, 1e-8, "majorana"), 2 * decay.width(m, 1e-8, "dirac"), rtol=1e-15
+        decay.width(m, 1e-8, nature="majorana"), 2 * decay.width(m, 1e-8, nature="dirac"), rtol=1e-15
     )
 
 
 def test_decay_length_scales_as_inverse_mu_squared_and_handy_formula():
-    lam1 = decay.decay_length(5.0, 1.0, 3e-8)
-    lam2 = decay.decay_length(5.0, 1.0, 6e-8)
+    lam1 = decay.mean_decay_length(5.0, 1.0, 3e-8)
+    lam2 = decay.mean_decay_length(5.0, 1.0, 6e-8)
     assert lam1 / lam2 == pytest.approx(4.0, rel=1e-12)
     # c tau_D ~ 1.26e5 m (3e-8/mu)^2 (1 MeV/m)^3; decay length = (p/m) c tau
     ctau = HBARC_CM / (ALPHA * 9e-16 / (16 * ME**2))
     assert ctau == pytest.approx(1.26e7, rel=5e-3)
     assert lam1 == pytest.approx(np.sqrt(24.0) * ctau, rel=1e-10)
-    assert decay.decay_length(5.0, 1.0, 3e-8, "majorana") == pytest.approx(lam1 / 2, rel=1e-12)
+    assert decay.mean_decay_length(5.0, 1.0, 3e-8, nature="majorana") == pytest.approx(lam1 / 2, rel=1e-12)
 
 
 def test_lifetime():
@@ -60,26 +62,35 @@ def test_massive_daughter_and_channel_sum():
 
 
 def test_decay_probability_limits():
-    lam = decay.decay_length(4.0, 2.0, 3e-8)
+    lam = decay.mean_decay_length(4.0, 2.0, 3e-8)
     L = np.array([0.0, 5.0, 1e3])
-    p = decay.decay_probability(L, 4.0, 2.0, 3e-8)
+    p = decay.decay_probability(4.0, 2.0, 3e-8, decay_length_cm=L)
     x = L / lam  # long-lived: P = x - x^2/2 + O(x^3)
     np.testing.assert_allclose(p, x - x**2 / 2, rtol=1e-7)
-    assert decay.decay_probability(np.inf, 4.0, 2.0, 3e-8) == 1.0
-    assert decay.decay_probability(None, 4.0, 2.0, 3e-8) == 1.0
-    assert decay.decay_probability(lam, 4.0, 2.0, 3e-8) == pytest.approx(1 - np.exp(-1), rel=1e-12)
+    assert decay.decay_probability(4.0, 2.0, 3e-8, decay_length_cm=np.inf) == 1.0
+    assert decay.decay_probability(4.0, 2.0, 3e-8, decay_length_cm=None) == 1.0
+    assert decay.decay_probability(4.0, 2.0, 3e-8, decay_length_cm=lam) == pytest.approx(
+        1 - np.exp(-1), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize(
     "call,match",
     [
-        (lambda: decay.width(1.0, 1e-8, "dirk"), "nature"),
+        (lambda: decay.width(1.0, 1e-8, nature="dirk"), "nature"),
         (lambda: decay.width(-1.0, 1e-8), "m_N"),
         (lambda: decay.width(1.0, np.nan), "mu"),
-        (lambda: decay.decay_length(0.5, 1.0, 1e-8), "E_N"),
-        (lambda: decay.decay_probability(-1.0, 2.0, 1.0, 1e-8), "L_cm"),
+        (lambda: decay.mean_decay_length(0.5, 1.0, 1e-8), "E_N"),
+        (lambda: decay.decay_probability(2.0, 1.0, 1e-8, decay_length_cm=-1.0), "decay_length_cm"),
     ],
 )
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        decay.width(1.0, 1e-8, "majorana")
+    with pytest.raises(TypeError):
+        decay.decay_probability(4.0, 2.0, 3e-8, 5.0)

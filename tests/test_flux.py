@@ -1,4 +1,8 @@
-"""Tests of radcevns.flux against numbers and formulas typed in from ingredients.md (section 1).
+"""Tests of radcevns.flux against published numbers and formulas typed in independently.
+
+Sources: Huber, PRC 84 (2011) 024617; Mueller et al., PRC 83 (2011) 054615; Vogel & Engel,
+PRD 39 (1989) 3378; Kopeikin et al., Phys. At. Nucl. 67 (2004) 1892; Ma et al., PRC 88 (2013)
+014605; Perisse et al. (BESTIOLE), arXiv:2304.14992; NUCLEUS, EPJC 79 (2019) 1018.
 
 Reference values never come from the module: the spectrum coefficients, the published
 integrals, the IBD yields and the hand calculation of the Chooz flux are re-typed here and
@@ -16,7 +20,7 @@ from radcevns import flux as F
 
 ISOTOPES = ("U235", "U238", "Pu239", "Pu241")
 
-# --- ingredients.md 1.1 / 1.2, typed independently -------------------------------------
+# --- published coefficients and integrals, typed independently -------------------------------------
 HM = {
     "U235": (4.367, -4.577, 2.100, -5.294e-1, 6.186e-2, -2.777e-3),
     "U238": (4.833e-1, 1.927e-1, -1.283e-1, -6.762e-3, 2.233e-3, -1.536e-4),
@@ -81,19 +85,19 @@ def ibd_sigma(E):
 
 def test_antineutrinos_per_fission_hm_ve():
     # (was the default model until "hm+bestiole"; the number is unchanged)
-    n = F.antineutrinos_per_fission("hm+ve")
+    n = F.antineutrinos_per_fission(model="hm+ve")
     print(f"nubar per fission, hm+ve, Daya Bay mix: {n:.4f}")
     assert 5.5 < n < 6.5
     assert n == pytest.approx(5.518, abs=1e-3)
     assert n == pytest.approx(ref_per_fission("hm+ve"), rel=1e-6)
-    assert F.antineutrinos_per_fission("ve") == pytest.approx(ref_per_fission("ve"), rel=1e-6)
+    assert F.antineutrinos_per_fission(model="ve") == pytest.approx(ref_per_fission("ve"), rel=1e-6)
 
 
 @pytest.mark.parametrize("iso", ISOTOPES)
 def test_spectrum_matches_independent_piecewise_formula(iso):
     E = np.array([0.0, 0.3, 1.0, 1.79, 1.8, 1.95, 2.0, 3.3, 5.0, 7.99, 8.0, 8.5, 9.9, 10.0, 10.01, 20.0])
     for model in ("hm+ve", "ve", "hm-cut"):
-        got = F.spectrum_per_fission(E, iso, model)
+        got = F.spectrum_per_fission(E, iso, model=model)
         want = np.array([ref_spectrum(iso, e, model) for e in E])
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=0.0)
 
@@ -102,14 +106,14 @@ def test_spectrum_matches_independent_piecewise_formula(iso):
 @pytest.mark.parametrize("model", ["hm+bestiole", "hm+ve", "mueller+ve"])
 def test_continuity_at_2_and_8_MeV(iso, model):
     for edge in (2.0, 8.0):
-        left = F.spectrum_per_fission(np.nextafter(edge, 0.0), iso, model)
-        right = F.spectrum_per_fission(np.nextafter(edge, 10.0), iso, model)
+        left = F.spectrum_per_fission(np.nextafter(edge, 0.0), iso, model=model)
+        right = F.spectrum_per_fission(np.nextafter(edge, 10.0), iso, model=model)
         assert abs(left / right - 1.0) < 1e-12
     # hm-cut keeps the continuous tail at 8 MeV and jumps to zero below 1.8 MeV
-    left = F.spectrum_per_fission(np.nextafter(8.0, 0.0), iso, "hm-cut")
-    right = F.spectrum_per_fission(np.nextafter(8.0, 10.0), iso, "hm-cut")
+    left = F.spectrum_per_fission(np.nextafter(8.0, 0.0), iso, model="hm-cut")
+    right = F.spectrum_per_fission(np.nextafter(8.0, 10.0), iso, model="hm-cut")
     assert abs(left / right - 1.0) < 1e-12
-    assert F.spectrum_per_fission(np.nextafter(1.8, 0.0), iso, "hm-cut") == 0.0
+    assert F.spectrum_per_fission(np.nextafter(1.8, 0.0), iso, model="hm-cut") == 0.0
 
 
 def test_scale_factors_are_ratios_at_the_edges():
@@ -126,17 +130,21 @@ def test_scale_factors_are_ratios_at_the_edges():
 
 @pytest.mark.parametrize("iso", ISOTOPES)
 def test_hm_and_ve_integrals_2_to_8_MeV_match_table(iso):
-    hm = quad(lambda E: F.spectrum_per_fission(E, iso, "hm+ve"), 2.0, 8.0)[0]
-    ve = quad(lambda E: F.spectrum_per_fission(E, iso, "ve"), 2.0, 8.0)[0]
+    hm = quad(lambda E: F.spectrum_per_fission(E, iso, model="hm+ve"), 2.0, 8.0)[0]
+    ve = quad(lambda E: F.spectrum_per_fission(E, iso, model="ve"), 2.0, 8.0)[0]
     assert hm == pytest.approx(HM_2_8[iso], rel=5e-3)
     assert ve == pytest.approx(VE_2_8[iso], rel=5e-3)
     # the module's own quadrature agrees
-    assert F.antineutrinos_per_fission("hm+ve", {iso: 1.0}, e_min=2.0, e_max=8.0) == pytest.approx(
-        hm, rel=1e-9
-    )
+    assert F.antineutrinos_per_fission(
+        model="hm+ve", fractions={iso: 1.0}, e_min=2.0, e_max=8.0
+    ) == pytest.approx(hm, rel=1e-9)
     # hm-cut (HM from 1.8 MeV, tiny VE tail above 8) ~ the table's HM 1.8-10 integral
-    assert F.antineutrinos_per_fission("hm-cut", {iso: 1.0}) == pytest.approx(HM_18_10[iso], rel=5e-3)
-    assert F.antineutrinos_per_fission("ve", {iso: 1.0}) == pytest.approx(VE_0_10[iso], abs=6e-3)
+    assert F.antineutrinos_per_fission(model="hm-cut", fractions={iso: 1.0}) == pytest.approx(
+        HM_18_10[iso], rel=5e-3
+    )
+    assert F.antineutrinos_per_fission(model="ve", fractions={iso: 1.0}) == pytest.approx(
+        VE_0_10[iso], abs=6e-3
+    )
 
 
 HM_EXTRAPOLATED_0_10 = {"U235": 24.5, "U238": 5.54, "Pu239": 29.1, "Pu241": 11.3}
@@ -147,11 +155,11 @@ def test_no_extrapolation_of_the_hm_polynomial(iso):
     # the HM fit extrapolated to 0-10 MeV gives the table's (wrong) totals; ours stays 4-7
     extrapolated = quad(lambda E: exp_poly(HM[iso], E), 0.0, 10.0)[0]
     assert extrapolated == pytest.approx(HM_EXTRAPOLATED_0_10[iso], rel=1e-2)
-    total = F.antineutrinos_per_fission("hm+ve", {iso: 1.0})
+    total = F.antineutrinos_per_fission(model="hm+ve", fractions={iso: 1.0})
     assert 4.0 < total < 7.0
     assert abs(total - extrapolated) > 0.5
-    assert F.spectrum_per_fission(1.0, iso, "hm+ve") == pytest.approx(ref_spectrum(iso, 1.0), rel=1e-12)
-    assert F.spectrum_per_fission(1.0, iso, "hm+ve") != pytest.approx(exp_poly(HM[iso], 1.0), rel=1e-3)
+    assert F.spectrum_per_fission(1.0, iso, model="hm+ve") == pytest.approx(ref_spectrum(iso, 1.0), rel=1e-12)
+    assert F.spectrum_per_fission(1.0, iso, model="hm+ve") != pytest.approx(exp_poly(HM[iso], 1.0), rel=1e-3)
     assert F.spectrum_per_fission(1.0, iso) != pytest.approx(exp_poly(HM[iso], 1.0), rel=1e-3)
 
 
@@ -160,7 +168,7 @@ def test_ibd_yields_2_to_8_MeV(iso):
     y = quad(lambda E: ibd_sigma(E) * F.spectrum_per_fission(E, iso), 2.0, 8.0)[0] / 1e-43
     assert y == pytest.approx(IBD_YIELD_2_8[iso], rel=1e-2)
     # same with the flux quadrature of a one-isotope reactor (threshold handled by e_min)
-    r = F.Reactor(1.0, 10.0, fractions={iso: 1.0})
+    r = F.Reactor(1.0, 1000.0, fractions={iso: 1.0})
     x, w = r.quadrature(64, e_min=2.0, e_max=8.0)
     y2 = np.sum(w * np.array([ibd_sigma(e) for e in x])) / r.fission_flux_cm2_s / 1e-43
     assert y2 == pytest.approx(y, rel=1e-7)
@@ -175,13 +183,13 @@ def test_tabulated_spectrum_log_linear_and_zero_outside():
     # a tabulated VE U-235 spectrum reproduces the built-in "ve" reactor
     grid = np.linspace(0.0, 10.0, 401)
     vt = F.TabulatedSpectrum(grid, [exp_poly(VE["U235"], e) for e in grid])
-    r_tab = F.Reactor(1.0, 50.0, model=vt)
+    r_tab = F.Reactor(1.0, 5000.0, model=vt)
     r_ve = F.Reactor(
-        1.0, 50.0, fractions={"U235": 1.0}, model="ve", energies={"U235": r_tab.mean_energy_per_fission_MeV}
+        1.0, 5000.0, fractions={"U235": 1.0}, model="ve", energies={"U235": r_tab.mean_energy_per_fission_MeV}
     )
     assert r_tab.total() == pytest.approx(r_ve.total(), rel=1e-5)
     # dict model: per-isotope tables
-    r_dict = F.Reactor(1.0, 50.0, fractions={"U235": 1.0}, model={"U-235": vt})
+    r_dict = F.Reactor(1.0, 5000.0, fractions={"U235": 1.0}, model={"U-235": vt})
     assert r_dict.total() == pytest.approx(
         r_tab.total() * r_tab.mean_energy_per_fission_MeV / 202.36, rel=1e-12
     )
@@ -194,22 +202,26 @@ def test_fissions_per_second_hand_calculation():
     ef = sum(DYB[i] * MA2013[i] for i in ISOTOPES)
     assert F.fissions_per_second(1.0) == pytest.approx(1e9 / (ef * J_PER_MEV), rel=1e-12)
     ek = sum(DYB[i] * KOPEIKIN[i] for i in ISOTOPES)
-    assert ek == pytest.approx(205.30, abs=0.01)  # ingredients.md 1.3
-    assert F.fissions_per_second(2.0, "kopeikin2004") == pytest.approx(2e9 / (ek * J_PER_MEV), rel=1e-12)
-    assert F.fissions_per_second(1.0, "kopeikin2004") == pytest.approx(3.040e19, rel=1e-3)  # ingredients 1.4
+    assert ek == pytest.approx(205.30, abs=0.01)  # Kopeikin 2004 energies, Daya Bay fractions
+    assert F.fissions_per_second(2.0, energies="kopeikin2004") == pytest.approx(
+        2e9 / (ek * J_PER_MEV), rel=1e-12
+    )
+    assert F.fissions_per_second(1.0, energies="kopeikin2004") == pytest.approx(
+        3.040e19, rel=1e-3
+    )  # Kopeikin 2004: fissions per GW
 
 
 def test_inverse_square_scaling_and_power():
     E = np.linspace(0.1, 9.9, 23)
-    near, far = F.Reactor(3.0, 10.0), F.Reactor(3.0, 30.0)
+    near, far = F.Reactor(3.0, 1000.0), F.Reactor(3.0, 3000.0)
     np.testing.assert_allclose(near(E) / far(E), 9.0, rtol=1e-13)
     assert near.total() / far.total() == pytest.approx(9.0, rel=1e-13)
-    np.testing.assert_allclose(F.Reactor(6.0, 10.0)(E), 2.0 * near(E), rtol=1e-13)
+    np.testing.assert_allclose(F.Reactor(6.0, 1000.0)(E), 2.0 * near(E), rtol=1e-13)
 
 
 def test_site_is_sum_of_reactors():
-    a = F.Reactor(4.25, 72.0)
-    b = F.Reactor(2.0, 150.0, fractions="juno", energies="kopeikin2004", model="hm-cut")
+    a = F.Reactor(4.25, 7200.0)
+    b = F.Reactor(2.0, 15000.0, fractions="juno", energies="kopeikin2004", model="hm-cut")
     site = F.Site([a, b])
     E = np.array([0.5, 1.0, 1.9, 2.0, 4.0, 8.0, 9.0])
     np.testing.assert_allclose(site(E), a(E) + b(E), rtol=1e-14)
@@ -218,7 +230,7 @@ def test_site_is_sum_of_reactors():
     assert site.total() == pytest.approx(a.total() + b.total(), rel=2e-5)
     assert site.e_min == 0.0 and site.e_max == 12.5
     assert 1.8 in site.breakpoints
-    a_ve = F.Reactor(4.25, 72.0, model="hm+ve")
+    a_ve = F.Reactor(4.25, 7200.0, model="hm+ve")
     assert F.Site([a_ve, b]).total() == pytest.approx(a_ve.total() + b.total(), rel=1e-10)
 
 
@@ -227,16 +239,18 @@ def test_chooz_vns_total_flux(model):
     site = F.chooz(model=model)
     total = site.total()
     print(f"Chooz VNS total flux, {model}: {total:.4e} cm^-2 s^-1")
-    # hand calculation: P / (<E_f> 4 pi L^2) * N_nubar, constants typed from ingredients.md
+    # hand calculation: P / (<E_f> 4 pi L^2) * N_nubar, constants typed from the papers above
     ef = sum(DYB[i] * MA2013[i] for i in ISOTOPES)
     fiss = 4.25e9 / (ef * J_PER_MEV)
     geom = 1.0 / (4 * math.pi * 7200.0**2) + 1.0 / (4 * math.pi * 10200.0**2)
     if model == "mueller+ve":
-        n_nubar = F.antineutrinos_per_fission(model)  # no independent copy of Mueller's U235/Pu tables here
+        n_nubar = F.antineutrinos_per_fission(
+            model=model
+        )  # no independent copy of Mueller's U235/Pu tables here
     else:
         n_nubar = ref_per_fission(model)
     assert total == pytest.approx(fiss * geom * n_nubar, rel=1e-6)
-    # ingredients.md 1.4: 1.78e12 for 6.0 nubar/fission and <E_f> = 205.3 MeV; rescale to ours
+    # NUCLEUS-style estimate: 1.78e12 for 6.0 nubar/fission and <E_f> = 205.3 MeV; rescale to ours
     assert total == pytest.approx(1.78e12 * (n_nubar / 6.0) * (205.30 / ef), rel=1e-2)
     # The brief's window 1.7-2.0e12 assumes ~6 nubar/fission; the Vogel-Engel extension gives
     # 5.2-5.5 (it is low below 2 MeV compared with summation spectra), hence 1.5-1.7e12.
@@ -254,10 +268,10 @@ def test_hm_cut_flux_and_support():
 
 
 def test_zero_outside_support_and_scalar_output():
-    r = F.Reactor(1.0, 10.0)
+    r = F.Reactor(1.0, 1000.0)
     assert r(12.5) > 0.0
     assert r(np.nextafter(12.5, 13.0)) == 0.0
-    r_ve = F.Reactor(1.0, 10.0, model="hm+ve")
+    r_ve = F.Reactor(1.0, 1000.0, model="hm+ve")
     assert r_ve(10.0) > 0.0
     assert r_ve(np.nextafter(10.0, 11.0)) == 0.0
     assert r(np.inf) == 0.0
@@ -296,7 +310,7 @@ def test_sample_shape_and_reproducibility():
     edges = np.concatenate([np.linspace(0.0, 8.0, 33), [12.5]])
     counts, _ = np.histogram(s, edges)
     expected = (
-        np.array([site.total(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)])
+        np.array([site.total(e_min=lo, e_max=hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)])
         / site.total()
         * n
     )
@@ -349,16 +363,16 @@ def test_as_flux_and_tabulated_flux():
 @pytest.mark.parametrize(
     ("kwargs", "name"),
     [
-        ({"power_GW": -1.0, "distance_m": 10.0}, "power_GW"),
-        ({"power_GW": 1.0, "distance_m": -10.0}, "distance_m"),
-        ({"power_GW": 1.0, "distance_m": 0.0}, "distance_m"),
-        ({"power_GW": 1.0, "distance_m": 10.0, "model": "huber"}, "model"),
-        ({"power_GW": 1.0, "distance_m": 10.0, "fractions": "pwr"}, "fractions"),
-        ({"power_GW": 1.0, "distance_m": 10.0, "fractions": {"U235": 0.5, "U238": 0.4}}, "fractions"),
-        ({"power_GW": 1.0, "distance_m": 10.0, "fractions": {"U233": 1.0}}, "fractions"),
-        ({"power_GW": 1.0, "distance_m": 10.0, "energies": "ma2014"}, "energies"),
+        ({"power_GW": -1.0, "distance_cm": 1000.0}, "power_GW"),
+        ({"power_GW": 1.0, "distance_cm": -1000.0}, "distance_cm"),
+        ({"power_GW": 1.0, "distance_cm": 0.0}, "distance_cm"),
+        ({"power_GW": 1.0, "distance_cm": 1000.0, "model": "huber"}, "model"),
+        ({"power_GW": 1.0, "distance_cm": 1000.0, "fractions": "pwr"}, "fractions"),
+        ({"power_GW": 1.0, "distance_cm": 1000.0, "fractions": {"U235": 0.5, "U238": 0.4}}, "fractions"),
+        ({"power_GW": 1.0, "distance_cm": 1000.0, "fractions": {"U233": 1.0}}, "fractions"),
+        ({"power_GW": 1.0, "distance_cm": 1000.0, "energies": "ma2014"}, "energies"),
         (
-            {"power_GW": 1.0, "distance_m": 10.0, "fractions": {"U235": 1.0}, "energies": {"U238": 200.0}},
+            {"power_GW": 1.0, "distance_cm": 1000.0, "fractions": {"U235": 1.0}, "energies": {"U238": 200.0}},
             "energies",
         ),
     ],
@@ -369,7 +383,7 @@ def test_bad_reactor_input(kwargs, name):
 
 
 def test_bad_energies_and_isotopes():
-    r = F.Reactor(1.0, 10.0)
+    r = F.Reactor(1.0, 1000.0)
     with pytest.raises(ValueError, match="E_nu"):
         r(np.array([1.0, np.nan]))
     with pytest.raises(ValueError, match="E_nu"):
@@ -392,8 +406,8 @@ def test_bad_energies_and_isotopes():
 
 # --- BESTIOLE 2023 extension (the default "hm+bestiole") and capture antineutrinos -------
 #
-# Expected numbers typed from ingredients.md 1.2 / 1.4 (recomputed there from the public text
-# copies of the BESTIOLE 2023 ancillary file).  The reference spectra below are built here from
+# Expected numbers recomputed by hand from the public text copies of the BESTIOLE 2023 ancillary
+# file (arXiv:2304.14992).  The reference spectra below are built here from
 # the shipped data files with numpy only (np.interp in log space, dense trapezoid integrals).
 
 DATA_DIR = Path(F.__file__).resolve().parent / "data"
@@ -409,10 +423,10 @@ BESTIOLE_TOTAL = {"U235": 6.08, "U238": 7.16, "Pu239": 5.50, "Pu241": 6.26}
 BESTIOLE_BELOW_2 = {"U235": 4.50, "U238": 4.95, "Pu239": 4.25, "Pu241": 4.60}
 HM_OVER_BESTIOLE_2MEV = {"U235": 1.060, "U238": 0.926, "Pu239": 1.031, "Pu241": 0.987}
 CAPTURE_DECAYS = {"U239": (1.26, 0.80), "Np239": (0.71, 0.28)}  # (E_max, <E>) in MeV; 1.00 per decay
-VNS_HM_BESTIOLE = 1.85e12  # <E_f> = 205.30 MeV in ingredients.md 1.4
+VNS_HM_BESTIOLE = 1.85e12  # for <E_f> = 205.30 MeV (Kopeikin 2004 energies)
 VNS_WITH_CAPTURE = 2.20e12
 NUBAR_HM_BESTIOLE_DYB = 6.21
-NUBAR_ABOVE_1806_KEV = 1.856  # ingredients.md 1.2 (compared there with the Kopeikin PWR table)
+NUBAR_ABOVE_1806_KEV = 1.856  # BESTIOLE-extended HM; cf. the Kopeikin 2004 PWR table
 
 
 def read_bestiole(name):
@@ -492,8 +506,8 @@ def test_bestiole_totals_and_below_2_MeV(iso):
     assert v.sum() * 0.025 == pytest.approx(BESTIOLE_TOTAL[iso], rel=2e-3)
     assert v[c < 2.0].sum() * 0.025 == pytest.approx(BESTIOLE_BELOW_2[iso], rel=2e-3)
     # and so does the interpolated pure-BESTIOLE model (within 1 %)
-    total = F.antineutrinos_per_fission("bestiole", {iso: 1.0})
-    below = F.antineutrinos_per_fission("bestiole", {iso: 1.0}, e_max=2.0)
+    total = F.antineutrinos_per_fission(model="bestiole", fractions={iso: 1.0})
+    below = F.antineutrinos_per_fission(model="bestiole", fractions={iso: 1.0}, e_max=2.0)
     print(f"{iso}: BESTIOLE total {total:.4f}, below 2 MeV {below:.4f} nubar/fission")
     assert total == pytest.approx(BESTIOLE_TOTAL[iso], rel=1e-2)
     assert below == pytest.approx(BESTIOLE_BELOW_2[iso], rel=1e-2)
@@ -522,11 +536,11 @@ def test_hm_bestiole_matches_independent_piecewise_formula(iso):
     )
     np.testing.assert_allclose(F.spectrum_per_fission(E, iso), ref_hm_bestiole(iso, E), rtol=1e-9)
     np.testing.assert_allclose(
-        F.spectrum_per_fission(E, iso, "bestiole"), ref_bestiole_shape(iso, E), rtol=1e-9
+        F.spectrum_per_fission(E, iso, model="bestiole"), ref_bestiole_shape(iso, E), rtol=1e-9
     )
     outside = np.array([np.nextafter(12.5, 13.0), 13.0, np.inf])
     assert np.all(F.spectrum_per_fission(outside, iso) == 0.0)
-    assert np.all(F.spectrum_per_fission(outside, iso, "bestiole") == 0.0)
+    assert np.all(F.spectrum_per_fission(outside, iso, model="bestiole") == 0.0)
     # inside 2-8 MeV the default is the Huber-Mueller fit itself
     mid = np.linspace(2.0, 8.0, 25)
     np.testing.assert_allclose(
@@ -539,10 +553,10 @@ def test_default_model_is_hm_bestiole_everywhere():
     E = np.linspace(0.0, 12.5, 51)
     for iso in ISOTOPES:
         np.testing.assert_array_equal(
-            F.spectrum_per_fission(E, iso), F.spectrum_per_fission(E, iso, "hm+bestiole")
+            F.spectrum_per_fission(E, iso), F.spectrum_per_fission(E, iso, model="hm+bestiole")
         )
-    assert F.antineutrinos_per_fission() == F.antineutrinos_per_fission("hm+bestiole")
-    assert F.Reactor(1.0, 10.0).model == "hm+bestiole"
+    assert F.antineutrinos_per_fission() == F.antineutrinos_per_fission(model="hm+bestiole")
+    assert F.Reactor(1.0, 1000.0).model == "hm+bestiole"
     assert F.chooz().total() == F.chooz(model="hm+bestiole").total()
     assert F.chooz().e_max == 12.5
 
@@ -553,7 +567,7 @@ def test_antineutrinos_per_fission_default_about_six():
     assert 5.9 < n < 6.5
     assert n == pytest.approx(NUBAR_HM_BESTIOLE_DYB, rel=3e-3)
     assert n == pytest.approx(ref_hm_bestiole_per_fission(), rel=1e-5)
-    # above 1.806 MeV (ingredients.md compares this with the Kopeikin PWR table)
+    # above 1.806 MeV (the IBD threshold; cf. the Kopeikin 2004 PWR table)
     assert F.antineutrinos_per_fission(e_min=1.806) == pytest.approx(NUBAR_ABOVE_1806_KEV, rel=1e-3)
     # three quarters of the antineutrinos are below 2 MeV
     assert 0.7 < F.antineutrinos_per_fission(e_max=2.0) / n < 0.8
@@ -565,7 +579,7 @@ def test_chooz_vns_flux_default_in_the_issue_window():
     assert 1.7e12 < total < 2.0e12  # the issue's window
     geom, ef = vns_geometry_per_fission()
     assert total == pytest.approx(geom * ref_hm_bestiole_per_fission(), rel=1e-5)
-    # ingredients.md 1.4 quotes 1.85e12 for <E_f> = 205.30 MeV; rescale to our Ma 2013 energies
+    # 1.85e12 for <E_f> = 205.30 MeV (hand calculation); rescale to our Ma 2013 energies
     assert total == pytest.approx(VNS_HM_BESTIOLE * 205.30 / ef, rel=5e-3)
     # the quadrature of the tabulated default is accurate at the 1e-3 level already for n = 256
     x, w = F.chooz().quadrature(256)
@@ -619,11 +633,11 @@ def test_capture_option():
     E = np.array([1.3, 2.0, 5.0, 9.0])
     np.testing.assert_array_equal(capt(E), base(E))
     assert capt.total(e_min=1.3) == pytest.approx(base.total(e_min=1.3), rel=1e-4)
-    r = F.Reactor(1.0, 10.0, capture=True)
+    r = F.Reactor(1.0, 1000.0, capture=True)
     assert r.captures_per_fission == F.CAPTURES_PER_FISSION == 0.6
     np.testing.assert_allclose(
         r.spectrum_per_fission(E := np.linspace(0.0, 3.0, 31)),
-        F.Reactor(1.0, 10.0).spectrum_per_fission(E) + 0.6 * F.capture_spectrum(E),
+        F.Reactor(1.0, 1000.0).spectrum_per_fission(E) + 0.6 * F.capture_spectrum(E),
         rtol=1e-14,
     )
     # works with the other models too
@@ -649,7 +663,7 @@ def test_vns_flux_of_every_variant(record_property):
 
 def test_bad_capture_and_nuclide_input():
     with pytest.raises(ValueError, match="capture"):
-        F.Reactor(1.0, 10.0, capture=-0.1)
+        F.Reactor(1.0, 1000.0, capture=-0.1)
     with pytest.raises(ValueError, match="capture"):
         F.chooz(capture="yes")
     with pytest.raises(ValueError, match="capture"):

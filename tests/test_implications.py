@@ -1,4 +1,4 @@
-"""Tests of radcevns.implications (neutrino-mass implications, reference.md section 8).
+"""Tests of radcevns.implications (neutrino-mass implications, chapter 07 of the book).
 
 Expected values come from outside the code under test: explicit 4x4 Dirac matrices, a numerical
 loop integral (scipy quad), published numbers (SM Dirac moment 3.2e-19 mu_B/eV; sterile-neutrino
@@ -64,7 +64,7 @@ def test_gamma_matrices_are_a_clifford_algebra():
 
 
 def test_sigma_sigma_identity_gives_three_k_squared():
-    """sigma^{ab} k_a sigma_{cb} k^c = 3 k^2 (the factor 3 of eq. S8.1)."""
+    """sigma^{ab} k_a sigma_{cb} k^c = 3 k^2 (the factor 3 of the one-loop Majorana mass)."""
     for k in _random_momenta():
         k2 = k @ METRIC @ k
         v = _sigma_k(k)  # v^b = sigma^{ab} k_a, and sigma_{cb} k^c = v_b
@@ -117,42 +117,44 @@ def test_cutoff_form_matches_numerical_loop_integral(m_N, Lambda):
     mu_hat = 1e-8
     mu = mu_hat * MU_B_PER_MEV
     expected_ev = 3 * mu**2 * m_N * integral / (2 * math.pi) ** 4 * 1e6
-    got = imp.majorana_mass_loop(mu_hat, m_N, Lambda)
+    got = imp.majorana_mass_loop(m_N, mu_hat, Lambda=Lambda)
     assert got == pytest.approx(expected_ev, rel=1e-8)
     closed = math.pi**2 * (Lambda**2 - m_N**2 * math.log1p(Lambda**2 / m_N**2))
     assert integral == pytest.approx(closed, rel=1e-9)
 
 
 def test_reference_numbers_majorana_loop():
-    # mu = 3e-8 mu_B, m_N = 1 MeV, Lambda = 1 TeV -> 1.5 eV (reference.md 8.1)
-    assert imp.majorana_mass_loop(3e-8, 1.0, TEV) == pytest.approx(1.5, rel=0.01)
+    # mu = 3e-8 mu_B, m_N = 1 MeV, Lambda = 1 TeV -> 1.5 eV (chapter 07 of the book)
+    assert imp.majorana_mass_loop(1.0, 3e-8, Lambda=TEV) == pytest.approx(1.5, rel=0.01)
     # 0.1 eV band: 7.7e-9 (m_N/MeV)^-1/2 (1 TeV/Lambda)
-    assert imp.mu_for_majorana_mass(0.1, 1.0, TEV) == pytest.approx(7.7e-9, rel=0.01)
-    assert imp.mu_for_majorana_mass(0.1, 1.0, 0.1 * TEV) == pytest.approx(7.7e-8, rel=0.01)
-    band = imp.mass_band(np.array([0.25, 1.0, 4.0]), TEV)
+    assert imp.mu_for_majorana_mass(0.1, 1.0, Lambda=TEV) == pytest.approx(7.7e-9, rel=0.01)
+    assert imp.mu_for_majorana_mass(0.1, 1.0, Lambda=0.1 * TEV) == pytest.approx(7.7e-8, rel=0.01)
+    band = imp.mass_band(np.array([0.25, 1.0, 4.0]), Lambda=TEV)
     np.testing.assert_allclose(band, 7.7e-9 * np.array([2.0, 1.0, 0.5]), rtol=0.01)
 
 
 def test_majorana_loop_scalings():
     mu, m, lam = 2e-8, 1.0, TEV
-    base = imp.majorana_mass_loop(mu, m, lam)
-    assert imp.majorana_mass_loop(3 * mu, m, lam) == pytest.approx(9 * base, rel=1e-14)
-    assert imp.majorana_mass_loop(mu, 2 * m, lam) == pytest.approx(2 * base, rel=1e-9)
-    assert imp.majorana_mass_loop(mu, m, 2 * lam) == pytest.approx(4 * base, rel=1e-9)
+    base = imp.majorana_mass_loop(m, mu, Lambda=lam)
+    assert imp.majorana_mass_loop(m, 3 * mu, Lambda=lam) == pytest.approx(9 * base, rel=1e-14)
+    assert imp.majorana_mass_loop(2 * m, mu, Lambda=lam) == pytest.approx(2 * base, rel=1e-9)
+    assert imp.majorana_mass_loop(m, mu, Lambda=2 * lam) == pytest.approx(4 * base, rel=1e-9)
     # dimreg form: cubic in m_N (times the log), no Lambda^2
-    d1 = imp.majorana_mass_loop(mu, m, lam, scheme="dimreg")
-    d2 = imp.majorana_mass_loop(mu, 2 * m, lam, scheme="dimreg")
+    d1 = imp.majorana_mass_loop(m, mu, Lambda=lam, scheme="dimreg")
+    d2 = imp.majorana_mass_loop(2 * m, mu, Lambda=lam, scheme="dimreg")
     assert d2 / d1 == pytest.approx(8 * math.log(lam**2 / 4) / math.log(lam**2), rel=1e-12)
-    # the seeds' estimate is the cut-off form without the factor 3 (Lambda >> m_N)
-    assert base / imp.majorana_mass_loop(mu, m, lam, scheme="seeds") == pytest.approx(3.0, rel=1e-9)
+    # the proceedings' estimate is the cut-off form without the factor 3 (Lambda >> m_N)
+    assert base / imp.majorana_mass_loop(m, mu, Lambda=lam, scheme="proceedings") == pytest.approx(
+        3.0, rel=1e-9
+    )
 
 
 @pytest.mark.parametrize(("m_N", "Lambda"), [(1.0, 10.0), (3.0, 4.0), (0.5, 1e5)])
 def test_cutoff_plus_dimreg_identity(m_N, Lambda):
     """cutoff + dimreg = 3 mu^2 m_N/(16 pi^2) [Lambda^2 - m_N^2 ln(1 + m_N^2/Lambda^2)] exactly."""
     mu_hat = 1e-7
-    total = imp.majorana_mass_loop(mu_hat, m_N, Lambda) + imp.majorana_mass_loop(
-        mu_hat, m_N, Lambda, scheme="dimreg"
+    total = imp.majorana_mass_loop(m_N, mu_hat, Lambda=Lambda) + imp.majorana_mass_loop(
+        m_N, mu_hat, Lambda=Lambda, scheme="dimreg"
     )
     mu = mu_hat * MU_B_PER_MEV
     expected = 3 * mu**2 * m_N / (16 * math.pi**2) * (Lambda**2 - m_N**2 * math.log1p(m_N**2 / Lambda**2))
@@ -160,10 +162,12 @@ def test_cutoff_plus_dimreg_identity(m_N, Lambda):
 
 
 def test_dirac_gives_exact_zero_with_broadcast_shape():
-    out = imp.majorana_mass_loop(np.array([1e-8, 3e-8]), np.array([[1.0], [2.0], [3.0]]), TEV, nature="dirac")
+    out = imp.majorana_mass_loop(
+        np.array([[1.0], [2.0], [3.0]]), np.array([1e-8, 3e-8]), Lambda=TEV, nature="dirac"
+    )
     assert out.shape == (3, 2)
     assert np.all(out == 0.0)
-    assert imp.majorana_mass_loop(3e-8, 1.0, TEV, nature="Dirac") == 0.0
+    assert imp.majorana_mass_loop(1.0, 3e-8, Lambda=TEV, nature="Dirac") == 0.0
 
 
 @pytest.mark.parametrize("scheme", imp.MAJORANA_SCHEMES)
@@ -171,9 +175,9 @@ def test_majorana_inverse_round_trip(scheme):
     mu = np.array([1e-10, 3e-8, 2e-6])
     m_N = np.array([0.1, 1.0, 8.0])
     lam = np.array([10.0, TEV, 1e3])
-    dm = imp.majorana_mass_loop(mu, m_N, lam, scheme=scheme)
-    np.testing.assert_allclose(imp.mu_for_majorana_mass(dm, m_N, lam, scheme=scheme), mu, rtol=1e-12)
-    assert imp.mu_for_majorana_mass(0.0, 1.0, TEV, scheme=scheme) == 0.0
+    dm = imp.majorana_mass_loop(m_N, mu, Lambda=lam, scheme=scheme)
+    np.testing.assert_allclose(imp.mu_for_majorana_mass(dm, m_N, Lambda=lam, scheme=scheme), mu, rtol=1e-12)
+    assert imp.mu_for_majorana_mass(0.0, 1.0, Lambda=TEV, scheme=scheme) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -198,9 +202,9 @@ def test_majorana_loop_bad_input(kwargs, name):
 
 def test_inverse_bad_input():
     with pytest.raises(ValueError, match="delta_m_eV"):
-        imp.mu_for_majorana_mass(-0.1, 1.0, TEV)
+        imp.mu_for_majorana_mass(-0.1, 1.0, Lambda=TEV)
     with pytest.raises(ValueError, match="Lambda"):
-        imp.mass_band(np.array([1.0, 20.0]), 10.0)
+        imp.mass_band(np.array([1.0, 20.0]), Lambda=10.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,19 +229,19 @@ def test_mixing_moment_reproduces_published_sterile_neutrino_xray_width():
     assert gamma_per_s == pytest.approx(1.38e-29, rel=0.03)
 
 
-def test_mixing_moment_conventions_and_seed_formula():
+def test_mixing_moment_conventions_and_proceedings_formula():
     m_N, theta = 4.0, 1e-3
     mu_a = imp.mu_from_mixing(m_N, theta)
     # Giunti-Studenikin mu_kj with f = 3/2 and sum U*U = theta, in Bohr magnetons (mu_B = e/2m_e)
     mu_gs = E_CHARGE * G_FERMI / (8 * math.sqrt(2) * math.pi**2) * m_N * 1.5 * theta / MU_B_PER_MEV
     assert imp.mu_from_mixing(m_N, theta, convention="giunti_studenikin") == pytest.approx(mu_gs, rel=1e-12)
     assert mu_a == pytest.approx(2 * mu_gs, rel=1e-12)
-    # reference.md (S8.3) number 1.6e-13 per MeV is the GS normalisation
+    # the often-quoted 1.6e-13 per MeV is the Giunti-Studenikin normalisation
     assert imp.mu_from_mixing(1.0, 1.0, convention="giunti_studenikin") == pytest.approx(1.6e-13, rel=0.01)
     assert imp.mu_from_mixing(1.0, -1.0) == pytest.approx(3.2e-13, rel=0.01)
-    # the seeds: ~1e-13 (m_nuN / MeV), a quarter of mu_A at m_nuN = m_N theta
-    assert imp.mu_from_mass_mixing_seeds(1.0) == pytest.approx(8.0e-14, rel=0.01)
-    assert imp.mu_from_mass_mixing_seeds(m_N * theta) == pytest.approx(mu_a / 4, rel=1e-12)
+    # the proceedings: ~1e-13 (m_nuN / MeV), a quarter of mu_A at m_nuN = m_N theta
+    assert imp.mu_from_mass_mixing_proceedings(1.0) == pytest.approx(8.0e-14, rel=0.01)
+    assert imp.mu_from_mass_mixing_proceedings(m_N * theta) == pytest.approx(mu_a / 4, rel=1e-12)
     # diagonal limit of the same loop formula = SM Dirac moment (m_k = m_j = m, sum U*U = 1)
     m_nu_mev = 1e-6
     diag = E_CHARGE * G_FERMI / (8 * math.sqrt(2) * math.pi**2) * 2 * m_nu_mev * 1.5 / MU_B_PER_MEV
@@ -276,7 +280,7 @@ def test_lambda_for_mu_numbers():
     assert imp.lambda_for_mu(3e-8) == pytest.approx(6.26e3, rel=0.01)
     loop_c = E_CHARGE / (16 * math.pi**2)
     assert imp.lambda_for_mu(3e-8, C=loop_c) == pytest.approx(274.0, rel=0.01)
-    # reference.md S8.2 quotes 2.0e5 GeV: that is what one gets reading mu in MeV^-1 as GeV^-1
+    # an estimate of 2.0e5 GeV is what one gets reading mu in MeV^-1 as GeV^-1
     assert math.sqrt(math.sqrt(2) * v_gev / (mu_per_gev / 1e3)) == pytest.approx(2.0e5, rel=0.02)
 
 
@@ -284,84 +288,92 @@ def test_mu_from_wilson_matching_and_round_trip():
     cw, sw = math.sqrt(1 - SIN2_THETA_W), math.sqrt(SIN2_THETA_W)
     lam = np.array([1e3, 5e3, 2e4])
     for c_nb, c_nw in [(1.0, 0.0), (0.0, 1.0), (0.3, -2.0)]:
-        mu = imp.mu_from_wilson(c_nb, c_nw, lam)
+        mu = imp.mu_from_wilson(c_nb, c_nw, Lambda_GeV=lam)
         c_eff = cw * c_nb + sw * c_nw
         np.testing.assert_allclose(imp.lambda_for_mu(np.abs(mu), C=c_eff), lam, rtol=1e-12)
     # Bell et al. normalisation: C_NB = g' C_1, C_NW = g C_2  ->  e (C_1 + C_2)
     g_prime, g = E_CHARGE / cw, E_CHARGE / sw
     c1, c2 = 0.7, -0.2
-    same_e = imp.mu_from_wilson(g_prime * c1, g * c2, 3e3)
-    assert same_e == pytest.approx(imp.mu_from_wilson(E_CHARGE * (c1 + c2) / cw, 0.0, 3e3), rel=1e-12)
-    assert imp.mu_from_wilson(1.0, 0.0, 1e3) * 4 == pytest.approx(
-        imp.mu_from_wilson(1.0, 0.0, 5e2), rel=1e-12
+    same_e = imp.mu_from_wilson(g_prime * c1, g * c2, Lambda_GeV=3e3)
+    assert same_e == pytest.approx(
+        imp.mu_from_wilson(E_CHARGE * (c1 + c2) / cw, 0.0, Lambda_GeV=3e3), rel=1e-12
+    )
+    assert imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=1e3) * 4 == pytest.approx(
+        imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=5e2), rel=1e-12
     )
     with pytest.raises(ValueError, match="Lambda_GeV"):
-        imp.mu_from_wilson(1.0, 0.0, 0.0)
+        imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=0.0)
     with pytest.raises(ValueError, match="C"):
         imp.lambda_for_mu(1e-8, C=0.0)
     with pytest.raises(ValueError, match="mu_bohr"):
         imp.lambda_for_mu(-1e-8)
 
 
-def test_dirac_mass_forms_and_seed_number():
+def test_dirac_mass_forms_and_proceedings_number():
     lam_gev = 1e3
     # independent evaluation of each K mu Lambda^2/m_e at mu = 1e-15 mu_B, Lambda = 1 TeV
     lam_ev, me_ev = lam_gev * 1e9, M_ELECTRON * 1e6
     bell = ALPHA / (16 * math.pi) * lam_ev**2 / me_ev * 1e-15
-    assert imp.dirac_mass_from_moment(1e-15, lam_gev, form="bell") == pytest.approx(bell, rel=1e-12)
-    assert imp.dirac_mass_from_moment(1e-15, lam_gev, form="naive") == pytest.approx(
+    assert imp.dirac_mass_from_moment(1e-15, Lambda_GeV=lam_gev, form="bell") == pytest.approx(
+        bell, rel=1e-12
+    )
+    assert imp.dirac_mass_from_moment(1e-15, Lambda_GeV=lam_gev, form="naive") == pytest.approx(
         lam_ev**2 / (2 * me_ev) * 1e-15, rel=1e-12
     )
     # in natural units the Bell-type estimate is e mu Lambda^2 / (32 pi^2)
     mu_ev = 1e-15 * MU_B_PER_MEV * 1e-6
     assert bell == pytest.approx(E_CHARGE * mu_ev * lam_ev**2 / (32 * math.pi**2), rel=1e-12)
-    assert imp.dirac_mass_from_moment(1e-15, lam_gev, form="seeds") == pytest.approx(1.0, rel=1e-12)
-    # the talk: |mu|/mu_B ~ 1e-15 (delta m/eV) at 1 TeV; the hypercharge loop gives 0.89e-15
-    hyper = imp.mu_for_dirac_mass(1.0, lam_gev, form="hypercharge")
+    assert imp.dirac_mass_from_moment(1e-15, Lambda_GeV=lam_gev, form="proceedings") == pytest.approx(
+        1.0, rel=1e-12
+    )
+    # the proceedings / talk: |mu|/mu_B ~ 1e-15 (delta m/eV) at 1 TeV; the hypercharge loop gives 0.89e-15
+    hyper = imp.mu_for_dirac_mass(1.0, Lambda_GeV=lam_gev, form="hypercharge")
     assert hyper == pytest.approx(8.9e-16, rel=0.01)
     assert 0.5 < hyper / 1e-15 < 2.0
-    assert imp.mu_for_dirac_mass(1.0, lam_gev, form="bell") == pytest.approx(3.5e-15, rel=0.01)
-    assert imp.mu_for_dirac_mass(1.0, lam_gev, form="naive") == pytest.approx(1.0e-18, rel=0.03)
-    ratio = imp.mu_for_dirac_mass(1.0, lam_gev, "hypercharge") / imp.mu_for_dirac_mass(1.0, lam_gev, "weak")
+    assert imp.mu_for_dirac_mass(1.0, Lambda_GeV=lam_gev, form="bell") == pytest.approx(3.5e-15, rel=0.01)
+    assert imp.mu_for_dirac_mass(1.0, Lambda_GeV=lam_gev, form="naive") == pytest.approx(1.0e-18, rel=0.03)
+    ratio = imp.mu_for_dirac_mass(1.0, Lambda_GeV=lam_gev, form="hypercharge") / imp.mu_for_dirac_mass(
+        1.0, Lambda_GeV=lam_gev, form="weak"
+    )
     assert ratio == pytest.approx(3 * (1 - SIN2_THETA_W) / SIN2_THETA_W, rel=1e-12)
 
 
 def test_dirac_mass_from_wilson_consistent_with_moment_forms():
     for lam in [300.0, 1e3, 1e5]:
         for c, form in [((1.0, 0.0), "hypercharge"), ((0.0, -2.0), "weak")]:
-            mu = abs(imp.mu_from_wilson(*c, lam))
+            mu = abs(imp.mu_from_wilson(*c, Lambda_GeV=lam))
             assert imp.dirac_mass_from_wilson(*c) == pytest.approx(
-                imp.dirac_mass_from_moment(mu, lam, form=form), rel=1e-12
+                imp.dirac_mass_from_moment(mu, Lambda_GeV=lam, form=form), rel=1e-12
             )
     # the hard-cut-off Yukawa cancels for C_NB / C_NW = 3 g / g' (while mu does not vanish)
     cw, sw = math.sqrt(1 - SIN2_THETA_W), math.sqrt(SIN2_THETA_W)
     c_nb = 3 * (E_CHARGE / sw) / (E_CHARGE / cw)
     assert imp.dirac_mass_from_wilson(c_nb, 1.0) == pytest.approx(0.0, abs=1e-6)
-    assert abs(imp.mu_from_wilson(c_nb, 1.0, 1e3)) > 0
+    assert abs(imp.mu_from_wilson(c_nb, 1.0, Lambda_GeV=1e3)) > 0
 
 
 def test_dirac_mass_scalings_round_trip_and_bad_input():
     mu = np.array([1e-16, 1e-12, 3e-8])
     lam = np.array([[300.0], [1e4]])
     for form in imp.DIRAC_MASS_FORMS:
-        dm = imp.dirac_mass_from_moment(mu, lam, form=form)
+        dm = imp.dirac_mass_from_moment(mu, Lambda_GeV=lam, form=form)
         assert dm.shape == (2, 3)
         np.testing.assert_allclose(dm[1] / dm[0], (1e4 / 300.0) ** 2, rtol=1e-12)
         np.testing.assert_allclose(dm[:, 2] / dm[:, 1], 3e4, rtol=1e-12)
         np.testing.assert_allclose(
-            imp.mu_for_dirac_mass(dm, lam, form=form), np.broadcast_to(mu, dm.shape), rtol=1e-12
+            imp.mu_for_dirac_mass(dm, Lambda_GeV=lam, form=form), np.broadcast_to(mu, dm.shape), rtol=1e-12
         )
     with pytest.raises(ValueError, match="form"):
-        imp.dirac_mass_from_moment(1e-15, 1e3, form="magic")
+        imp.dirac_mass_from_moment(1e-15, Lambda_GeV=1e3, form="magic")
     with pytest.raises(ValueError, match="mu_bohr"):
-        imp.dirac_mass_from_moment(-1e-15, 1e3)
+        imp.dirac_mass_from_moment(-1e-15, Lambda_GeV=1e3)
     with pytest.raises(ValueError, match="Lambda_GeV"):
-        imp.mu_for_dirac_mass(1.0, -1e3)
+        imp.mu_for_dirac_mass(1.0, Lambda_GeV=-1e3)
     with pytest.raises(ValueError, match="delta_m_eV"):
-        imp.mu_for_dirac_mass(-1.0, 1e3)
+        imp.mu_for_dirac_mass(-1.0, Lambda_GeV=1e3)
 
 
 def test_scalars_come_back_as_floats():
-    assert isinstance(imp.majorana_mass_loop(3e-8, 1.0, TEV), float)
-    assert isinstance(imp.mu_from_wilson(1.0, 0.0, 1e3), float)
+    assert isinstance(imp.majorana_mass_loop(1.0, 3e-8, Lambda=TEV), float)
+    assert isinstance(imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=1e3), float)
     assert isinstance(imp.dirac_mass_from_wilson(1.0, 0.0), float)

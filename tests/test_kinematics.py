@@ -14,7 +14,7 @@ TARGETS = ["W184", "W182", "Ca40", "O16", "Al27"]
 
 
 def _range_closed_form(E, m, M):
-    """Second form of (S2.6), with the square-root discriminant, in 50-digit decimals."""
+    """Second form of the exact recoil range, with the square-root discriminant, in 50-digit decimals."""
     E, m, M = Decimal(E), Decimal(m), Decimal(M)
     disc = ((2 * M * E - m * m) ** 2 - 4 * m * m * M * M).sqrt()
     den = 2 * M * (2 * E + M)

@@ -18,7 +18,7 @@ MU_B = np.sqrt(4 * np.pi * ALPHA) / (2 * ME)
 
 
 def az2mu2(Z, mu_hat=1.0):
-    """alpha Z^2 mu^2 in cm^2 (reference.md 1.1: Z^2 mu_hat^2 x 2.4947e-25 cm^2)."""
+    """alpha Z^2 mu^2 in cm^2 (Z^2 mu_hat^2 x 2.4947e-25 cm^2)."""
     return ALPHA * Z**2 * (mu_hat * MU_B) ** 2 * HBARC_CM**2
 
 
@@ -27,7 +27,7 @@ def test_prefactor_number_from_reference():
 
 
 def test_expanded_form_equals_compact_form():
-    """(S2.3') written out term by term equals the package's (S2.3) at random points (F = 1)."""
+    """K expanded term by term equals the package's exact dsigma/dE_R at random points (F = 1)."""
     rng = np.random.default_rng(3)
     for t in ["W184", "Ca40", "O16", "Al27"]:
         nuc = rc.nucleus(t)
@@ -66,7 +66,7 @@ def test_massless_limit_is_magnetic_moment_cevns():
 
 
 def _exact_F1(E, m, M):
-    """reference.md 2.2: exact F = 1 integral of (S2.3) between E_-, E_+ (in units of alpha Z^2 mu^2)."""
+    """Exact F = 1 integral of dsigma/dE_R between E_-, E_+ (in units of alpha Z^2 mu^2)."""
     lo, hi = pk.recoil_range_kernel(E, m, M)
     a = 1 - m**2 / (2 * E * M) - m**2 / (4 * E**2)
     b = -1 / E + m**2 / (8 * E**2 * M)
@@ -87,7 +87,7 @@ def test_total_cross_section_closed_form_F1(t, E, m):
 
 
 def test_heavy_target_closed_form_and_reference_numbers():
-    # reference.md S2.5 check values: E=5, m=1: 8.09823; m=3: 3.19895; exact integral on W: 8.098113, 3.198819
+    # check values of the heavy-target closed form: E=5, m=1: 8.09823; m=3: 3.19895; exact integral on W: 8.098113, 3.198819
     t = rc.nucleus("W184")
     heavy = pk.sigma_heavy_target_closed_form(5.0, np.array([1.0, 3.0]), t, 1.0) / az2mu2(74)
     np.testing.assert_allclose(heavy, [8.09823, 3.19895], rtol=2e-6)
@@ -155,7 +155,7 @@ def test_near_cancellation_region_heavy_target():
     R = lo * np.array([1.0, 1.0 + 1e-12, 1.001, 1.01, 2.0, 10.0])
     ds = pk.dsigma_dER(12.0, R, 1e-3, t, 1e-8, form_factor="none")
     assert np.all(ds > 0)
-    # heavy limit (S2.4) in Q^2: dsigma/dE_R = 2M alpha Z^2 mu^2 (4E^2Q^2 - m^2Q^2 - m^4)/(4E^2Q^4)
+    # heavy-target limit in Q^2: dsigma/dE_R = 2M alpha Z^2 mu^2 (4E^2Q^2 - m^2Q^2 - m^4)/(4E^2Q^4)
     E, m, Q2 = 12.0, 1e-3, 2 * t.mass * R
     ref = 2 * t.mass * az2mu2(74, 1e-8) * (4 * E**2 * Q2 - m**2 * Q2 - m**4) / (4 * E**2 * Q2**2)
     np.testing.assert_allclose(ds[2:], ref[2:], rtol=1e-4)
@@ -190,19 +190,19 @@ def test_mean_helicity_numbers_from_reference(E, m, t, ref):
     num = quad(
         lambda u: (
             np.exp(u)
-            * pk.dsigma_dER(E, np.exp(u), m, t, 1.0, "none")
+            * pk.dsigma_dER(E, np.exp(u), m, t, 1.0, form_factor="none")
             * pk.polarisation(E, np.exp(u), m, t)[0]
         ),
         np.log(lo),
         np.log(hi),
         limit=200,
     )[0]
-    den = pk.sigma(E, m, t, 1.0, "none")
+    den = pk.sigma(E, m, t, 1.0, form_factor="none")
     assert num / den == pytest.approx(ref, abs=2e-4)
 
 
 def test_mean_helicity_heavy_limit_closed_form():
-    # (S2.10) for F = 1 on a heavy target
+    # mean helicity for F = 1 on a heavy target
     E, m = 5.0, 3.0
     p = np.sqrt(E**2 - m**2)
     L = np.log((E + p) / (E - p))
@@ -211,14 +211,14 @@ def test_mean_helicity_heavy_limit_closed_form():
     num = quad(
         lambda u: (
             np.exp(u)
-            * pk.dsigma_dER(E, np.exp(u), m, "W184", 1.0, "none")
+            * pk.dsigma_dER(E, np.exp(u), m, "W184", 1.0, form_factor="none")
             * pk.polarisation(E, np.exp(u), m, "W184")[0]
         ),
         np.log(lo),
         np.log(hi),
         limit=200,
     )[0]
-    assert num / pk.sigma(E, m, "W184", 1.0, "none") == pytest.approx(closed, rel=1e-4)
+    assert num / pk.sigma(E, m, "W184", 1.0, form_factor="none") == pytest.approx(closed, rel=1e-4)
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def production_density_matrix(k1, k2, p1, p2):
 
 
 def lab_kinematics(E, ER, m, M, phi):
-    """Beam along z, nucleus at rest; cos(theta_N) of reference.md 2.3 written without cancellation."""
+    """Beam along z, nucleus at rest; cos(theta_N) written without cancellation."""
     EN = E - ER
     pN = math.sqrt(EN**2 - m**2)
     e_minus_p = (2 * E * ER - ER**2 + m**2) / (E + pN)
@@ -135,7 +135,7 @@ def _points(rng, E, m, M, n=4):
 
 
 def test_dirac_matrix_machinery_against_S23_at_reference_points():
-    """The numpy Dirac-matrix |M|^2 of this file reproduces (S2.3) and P_L^2 + P_T^2 = 1 (no package code)."""
+    """The numpy Dirac-matrix |M|^2 of this file reproduces the exact dsigma/dE_R and P_L^2 + P_T^2 = 1 (no package code)."""
     rng = np.random.default_rng(2)
     for E, m, M in [(10.0, 6.0, 30.0), (10.0, 1.0, 5.0), (3.0, 2.0, 2.5e4), (5.0, 1.0, 1.71e5)]:
         for ER in _points(rng, E, m, M):
@@ -182,7 +182,9 @@ def test_recoil_range_and_zero_outside(name):
         lo, hi = recoil_range_S26(E, m, nuc.mass)
         got_lo, got_hi = primakoff.recoil_range(E, m, name)
         assert got_hi == pytest.approx(hi, rel=1e-9)
-        assert got_lo == pytest.approx(lo, rel=1e-6)  # (S2.6) as typed cancels for heavy targets
+        assert got_lo == pytest.approx(
+            lo, rel=1e-6
+        )  # the exact recoil range as typed cancels for heavy targets
         outside = primakoff.dsigma_dER(E, np.array([0.5 * lo, 2 * hi]), m, name, MU_HAT, form_factor="none")
         assert np.all(outside == 0.0)
     below = primakoff.dsigma_dER(0.9, 1e-6, 1.0, name, MU_HAT, form_factor="none")  # below threshold
