@@ -65,6 +65,7 @@ __all__ = [
     "polarisation",
     "sigma_heavy_target_closed_form",
     "threshold_kernel",
+    "emin_kernel",
     "recoil_range_kernel",
     "dsigma_in_range_kernel",
     "dsigma_kernel",

@@ -356,6 +356,14 @@ def cevns_rate(
 
     Returns events per kg per day (reactor on) for a target, events per calendar day for a
     :class:`Detector`.  With a recoil resolution the window applies to the measured energy.
+
+    Examples
+    --------
+    SM CEvNS events per kg of CaWO4 per reactor-on day at the NUCLEUS Very-Near-Site, 10-100 eV:
+
+    >>> from radcevns import rates
+    >>> f"{rates.cevns_rate('CaWO4'):.2f}"
+    '33.24'
     """
     lo = _scalar(E_R_min, "E_R_min", positive=True)
     hi = _scalar(E_R_max, "E_R_max", positive=True, finite=False)
@@ -463,10 +471,12 @@ def primakoff_rate(
 
     Examples
     --------
+    Upscatterings with a recoil above 20 eV per kg of CaWO4 per reactor-on day at the NUCLEUS
+    Very-Near-Site, for ``m_N = 1`` MeV and ``mu = 1e-8`` Bohr magnetons:
+
     >>> from radcevns import rates
-    >>> r = rates.primakoff_rate(1.0, "CaWO4", 1e-8)   # events per kg per reactor-on day
-    >>> f"{r:.3e}"
-    '...'
+    >>> f"{rates.primakoff_rate(1.0, 'CaWO4', 1e-8, E_R_min=20e-6):.3e}"
+    '2.631e+04'
     """
     m = _scalar(m_N, "m_N", nonnegative=True)
     mu_arr, fac = _mu_factor(mu)

@@ -317,6 +317,15 @@ def limit(
     float
         mu_{nu_e N} in mu_B excluded at ``cl`` in the median experiment; ``inf`` where the flux
         cannot produce N with a recoil above threshold.
+
+    Examples
+    --------
+    The median expected 90 % CL limit of the radiative mode for 1 kg x 1 yr of NUCLEUS-1kg at
+    ``m_N = 2`` MeV (Dirac N, default backgrounds):
+
+    >>> from radcevns import detector, sensitivity
+    >>> f"{sensitivity.limit(2.0, detector.nucleus_1kg(), 1.0):.3e} mu_B"
+    '1.786e-08 mu_B'
     """
     if np.ndim(m_N) != 0:
         raise ValueError("m_N must be a single mass here; use limit_curve for arrays")

@@ -115,6 +115,14 @@ def poisson_upper_limit(background=0.0, *, cl: float = DEFAULT_CL, observed=None
     -------
     float or ndarray
         Upper limit on the signal events (0 when the observation is far below the background).
+
+    Examples
+    --------
+    >>> from radcevns.statistics import poisson_upper_limit
+    >>> round(poisson_upper_limit(0.0), 4)   # -ln(0.1): 2.30 events at 90 % CL without background
+    2.3026
+    >>> round(poisson_upper_limit(100.0), 2)  # near 1.28 sqrt(b) for a large background
+    14.07
     """
     b = as_array(background, "background", nonnegative=True)
     cl = check_cl(cl)

@@ -106,7 +106,7 @@ def test_differential_cross_section_pointwise():
 def test_width_is_twice_the_darknews_width_function(nature):
     wd = table("widths.csv")
     wd = wd[wd.nature == nature]
-    rc = np.array([decay.width(m, MU, nature) for m in wd.m_N_MeV])
+    rc = np.array([decay.width(m, MU, nature=nature) for m in wd.m_N_MeV])
     np.testing.assert_allclose(rc, 2.0 * wd.dn_function.to_numpy(), rtol=1e-9)
     factor = 2.0 if nature == "dirac" else 4.0
     np.testing.assert_allclose(rc, factor * wd.dn_generator.to_numpy(), rtol=1e-6)

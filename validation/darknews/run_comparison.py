@@ -460,7 +460,7 @@ def widths():
             c = np.linspace(-1.0, 1.0, 2001)
             d = diff_gamma_Ni_to_Nj_gamma(c, t, m * 1e-3, 0.0, HNLtype=nature, h=-1)
             g_gen = float(np.sum((d[1:] + d[:-1]) * np.diff(c)) / 2.0) * 1e3
-            g_rc = decay.width(m, MU_BOHR, nature)
+            g_rc = decay.width(m, MU_BOHR, nature=nature)
             rows.append((nature, m, g_fun, g_gen, g_rc))
     write(
         "widths.csv",
@@ -470,7 +470,7 @@ def widths():
             "as in its FermionSinglePhotonDecay.total_width",
             "dn_generator: integral over cos in [-1, 1] of diff_gamma_Ni_to_Nj_gamma, the integrand of "
             "its event generator (its N4_ctau0 comes from this integral)",
-            "rc: radcevns.decay.width(m_N, mu, nature)",
+            "rc: radcevns.decay.width(m_N, mu, nature=nature)",
         ],
         ["nature", "m_N_MeV", "dn_function", "dn_generator", "rc"],
         rows,
