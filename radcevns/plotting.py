@@ -6,6 +6,10 @@
 * :func:`mass_axis` puts plain tick labels on a logarithmic m_N axis.
 * :func:`sci`, :func:`glue_number` and :func:`glue_float` turn numbers into the text glued into the
   prose of the chapters (``myst_nb.glue``).
+* One figure style for the whole book: :func:`use_book_style` (sizes that fit the text column, fonts
+  legible at 1280 px, the colour-blind-safe Okabe-Ito palette), :func:`book_figure` (a figure of
+  the column width), :data:`NATURE_STYLE` and :data:`MODE_STYLE` (Dirac/Majorana and
+  Primakoff/radiative told apart by line style as well as colour).
 
 matplotlib and myst_nb are imported inside the functions that need them, so that importing this
 module stays cheap.
@@ -27,6 +31,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from matplotlib.lines import Line2D
 
 __all__ = [
+    "COLUMN_WIDTH_IN",
+    "PALETTE",
+    "NATURE_STYLE",
+    "MODE_STYLE",
+    "book_style",
+    "use_book_style",
+    "book_figure",
     "MASS_TICKS_MEV",
     "plot_existing_limits",
     "plot_projection",
@@ -40,6 +51,76 @@ __all__ = [
 MASS_TICKS_MEV = (0.1, 0.2, 0.5, 1, 2, 5)
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+# --------------------------------------------------------------------------------------------------
+# The book's figure style
+# --------------------------------------------------------------------------------------------------
+#: Width of a full-column figure in inches: the text column of the book is about 7 in at 100 dpi
+#: on a 1280 px screen, so a figure of this width is shown at its natural size (no shrinking).
+COLUMN_WIDTH_IN = 7.0
+#: The Okabe-Ito palette (M. Okabe and K. Ito, "Color Universal Design", 2008): distinguishable
+#: with every common form of colour blindness.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+#: Dirac and Majorana N: different colours *and* line styles.
+NATURE_STYLE = {
+    "dirac": {"color": PALETTE[0], "linestyle": "-"},
+    "majorana": {"color": PALETTE[1], "linestyle": "--"},
+}
+#: Primakoff (recoil only) and radiative (recoil + photon) searches: different line styles.
+MODE_STYLE = {
+    "primakoff": {"linestyle": ":", "linewidth": 2.0},
+    "radiative": {"linestyle": "-", "linewidth": 1.8},
+}
+
+
+def book_style() -> dict[str, Any]:
+    """The matplotlib rcParams of the book's figures (see :func:`use_book_style`).
+
+    Examples
+    --------
+    >>> from radcevns.plotting import book_style
+    >>> book_style()["font.size"]
+    11.0
+    """
+    from cycler import cycler
+
+    return {
+        "figure.figsize": (COLUMN_WIDTH_IN, 0.62 * COLUMN_WIDTH_IN),
+        "figure.dpi": 100.0,
+        "savefig.dpi": 150.0,
+        "figure.constrained_layout.use": True,
+        "font.size": 11.0,
+        "axes.titlesize": 11.0,
+        "axes.labelsize": 11.0,
+        "xtick.labelsize": 10.0,
+        "ytick.labelsize": 10.0,
+        "legend.fontsize": 9.5,
+        "legend.frameon": False,
+        "lines.linewidth": 1.8,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.prop_cycle": cycler(color=list(PALETTE[:6]))
+        + cycler(linestyle=["-", "--", "-.", ":", "-", "--"]),
+    }
+
+
+def use_book_style() -> None:
+    """Apply :func:`book_style` to matplotlib (call once at the top of a chapter)."""
+    import matplotlib as mpl
+
+    mpl.rcParams.update(book_style())
+
+
+def book_figure(nrows: int = 1, ncols: int = 1, *, aspect: float = 0.62, **subplots_kw: Any):
+    """``plt.subplots`` with the column width and a height of ``aspect`` x width per row of panels.
+
+    Figures never get wider than the text column, so their fonts are shown at their natural size;
+    more than two panels side by side are too small to read and should be split into rows.
+    """
+    import matplotlib.pyplot as plt
+
+    height = aspect * COLUMN_WIDTH_IN * nrows / max(1, ncols) ** 0.5
+    return plt.subplots(nrows, ncols, figsize=(COLUMN_WIDTH_IN, height), **subplots_kw)
 
 
 # --------------------------------------------------------------------------------------------------
