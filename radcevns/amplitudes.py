@@ -34,6 +34,8 @@ to the moving frame by the chiral-representation spinor
 with physical spin state ``xi`` the v-spinor uses ``eta = -i sigma_2 xi^*``.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np

@@ -18,6 +18,8 @@ Other conventions in the literature:
   ``mu' = mu / 2`` (same as ``d``).
 """
 
+from __future__ import annotations
+
 import numpy as np
 from numpy.typing import ArrayLike
 
