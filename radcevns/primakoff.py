@@ -203,8 +203,8 @@ def _sigma_isotope_kernel(E, m, Z, M, ff_radius, ff_code, x_up, w_up):
     if hi <= 0.0:
         return 0.0
     if lo <= 0.0:
-        # massless limit: the 1/E_R integral diverges logarithmically; regulate at 1e-12 of E_R^max
-        lo = hi * 1e-12
+        # m_N = 0: dsigma/dE_R ~ 1/E_R down to E_R = 0, the total cross section diverges
+        return math.inf
     a = math.log(lo)
     b = math.log(hi)
     h = 0.25 * (b - a)  # half-width of each panel
@@ -329,7 +329,10 @@ def _sigma_span(i0, i1, E, sE, m, sm, mu, smu, Z, M, radius, w, ff_code, gl_x, g
         for j in range(Z.shape[0]):
             acc += w[j] * _sigma_isotope_kernel(e, mm, Z[j], M[j], radius[j], ff_code, gl_x, gl_w)
         mu_nat = mu[i * smu] * mu_b
-        out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
+        if mu_nat == 0.0:
+            out[i] = 0.0  # no coupling: exactly zero, also where the massless integral diverges
+        else:
+            out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -630,8 +633,9 @@ def sigma(
     E_nu : array_like
         Neutrino energy in MeV.
     m_N : array_like
-        Sterile-neutrino mass in MeV.  For ``m_N = 0`` the 1/E_R divergence is cut at
-        ``1e-12 E_R^max`` (use a small positive mass instead).
+        Sterile-neutrino mass in MeV.  The cross section grows as ``ln(1/m_N)`` for light N
+        (``dsigma/dE_R ~ 1/E_R`` down to the exact ``E_R^min ~ m_N^4 / (8 M E_nu^2)``); for
+        ``m_N = 0`` it diverges and ``inf`` is returned (``0`` when ``mu = 0``).
     target : str, Nucleus, Element or Compound
     mu : array_like
         Transition magnetic moment in Bohr magnetons (convention A).

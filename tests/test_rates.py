@@ -224,3 +224,18 @@ def test_primakoff_rate_grows_as_log_of_inverse_mass(smooth_flux):
     assert r[2] - r[1] == pytest.approx(step, rel=1e-4)
     assert rates.primakoff_rate(0.0, "W184", mu, flux=smooth_flux) == math.inf
     assert rates.primakoff_rate(0.0, "W184", 0.0, flux=smooth_flux) == 0.0
+
+
+def test_sigma_grows_as_log_of_inverse_mass_and_diverges_at_zero():
+    """primakoff.sigma follows the same exact rule as primakoff_rate: + alpha mu^2 Z^2 4 ln 10 per decade
+    of m_N (F = 1 at the tiny recoils involved), inf at m_N = 0, 0 without coupling."""
+    mu, Z = 1e-9, 74
+    alpha = sc.fine_structure
+    m_e = sc.physical_constants["electron mass energy equivalent in MeV"][0]
+    mu_mev = mu * math.sqrt(4 * math.pi * alpha) / (2 * m_e)
+    step = alpha * mu_mev**2 * Z**2 * 4 * math.log(10.0) * HBARC_MEV_CM**2
+    s = [primakoff.sigma(5.0, m, "W184", mu, form_factor="none") for m in (1e-4, 1e-5, 1e-6)]
+    assert s[1] - s[0] == pytest.approx(step, rel=1e-6)
+    assert s[2] - s[1] == pytest.approx(step, rel=1e-6)
+    assert primakoff.sigma(5.0, 0.0, "W184", mu) == math.inf
+    assert primakoff.sigma(5.0, 0.0, "W184", 0.0) == 0.0
