@@ -23,7 +23,8 @@ results                    :mod:`~radcevns.sensitivity` (limits in the (m_N, mu)
                            :mod:`~radcevns.discrimination` (Dirac vs Majorana)
 beside them                :mod:`~radcevns.limits` (existing limits), :mod:`~radcevns.implications`
                            (neutrino masses), :mod:`~radcevns.plotting` (figures of the book),
-                           :mod:`~radcevns.io` (event files for detector simulations)
+                           :mod:`~radcevns.io` (event files for detector simulations),
+                           :mod:`~radcevns.cli` (the ``radcevns`` command line)
 =========================  ==========================================================================
 
 Submodules are imported on first use (``radcevns.sensitivity`` loads what it needs when it is first
@@ -60,6 +61,7 @@ SUBMODULES = (
     "implications",
     "plotting",
     "io",
+    "cli",
 )
 
 _SHORTCUTS = {
