@@ -32,10 +32,10 @@ from . import __version__
 
 __all__ = ["main", "experiment_presets", "build_parser"]
 
-EXIT_USAGE = 2
+_EXIT_USAGE = 2
 
 
-class CliError(Exception):
+class _CliError(Exception):
     """Bad input detected by the command line (reported in one line, exit status 2)."""
 
 
@@ -68,7 +68,7 @@ def _lookup(name: str):
     folded = {k.lower(): k for k in presets}
     key = folded.get(name.lower())
     if key is None:
-        raise CliError(f"unknown experiment {name!r}; known: {', '.join(presets)}")
+        raise _CliError(f"unknown experiment {name!r}; known: {', '.join(presets)}")
     return presets[key]()
 
 
@@ -82,7 +82,7 @@ def _detector_and_flux(name: str):
     det = getattr(obj, "detector", None)
     det = det() if callable(det) and not isinstance(det, Detector) else det
     if not isinstance(det, Detector):
-        raise CliError(f"experiment {name!r} has no detector model")
+        raise _CliError(f"experiment {name!r} has no detector model")
     flux = getattr(obj, "flux", None)
     flux = flux() if callable(flux) and not hasattr(flux, "total") else flux
     return det, flux
@@ -120,21 +120,21 @@ def _number(kind: str, unit: str, *, positive=False, nonnegative=False, integer=
     return convert
 
 
-MEV = _number("number", "MeV", positive=True)
-MEV0 = _number("number", "MeV", nonnegative=True)
-CM = _number("length", "cm", positive=True)
-MU_B = _number("moment", "Bohr magnetons", positive=True)
-KG_YR = _number("exposure", "kg yr", positive=True)
-COUNT = _number("whole number", "events", positive=True, integer=True)
-POINTS = _number("whole number", "masses", positive=True, integer=True)
-SEED = _number("whole number", "(seed)", nonnegative=True, integer=True)
+_MEV = _number("number", "MeV", positive=True)
+_MEV0 = _number("number", "MeV", nonnegative=True)
+_CM = _number("length", "cm", positive=True)
+_MU_B = _number("moment", "Bohr magnetons", positive=True)
+_KG_YR = _number("exposure", "kg yr", positive=True)
+_COUNT = _number("whole number", "events", positive=True, integer=True)
+_POINTS = _number("whole number", "masses", positive=True, integer=True)
+_SEED = _number("whole number", "(seed)", nonnegative=True, integer=True)
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line on stderr and exit status 2."""
 
     def error(self, message: str):
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(_EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def _masses(args) -> np.ndarray:
     if args.m_N is not None:
         return np.asarray(args.m_N, dtype=float)
     if args.m_N_min >= args.m_N_max:
-        raise CliError(f"--m-N-min ({args.m_N_min:g} MeV) must be below --m-N-max ({args.m_N_max:g} MeV)")
+        raise _CliError(f"--m-N-min ({args.m_N_min:g} MeV) must be below --m-N-max ({args.m_N_max:g} MeV)")
     return np.geomspace(args.m_N_min, args.m_N_max, args.points)
 
 
@@ -183,9 +183,9 @@ def _cmd_limit(args) -> int:
     m = _masses(args)
     exposure = args.exposure if args.exposure is not None else det.mass_kg * det.exposure_days / 365.25
     if not args.output.lower().endswith(".csv"):
-        raise CliError(f"--output must be a .csv file, got {args.output!r}")
+        raise _CliError(f"--output must be a .csv file, got {args.output!r}")
     if args.plot is not None and not args.plot.lower().endswith(".png"):
-        raise CliError(f"--plot must be a .png file, got {args.plot!r}")
+        raise _CliError(f"--plot must be a .png file, got {args.plot!r}")
     kw = dict(mode=args.mode, nature=args.nature, flux=flux, cl=args.cl)
     chunks = np.array_split(m, max(1, math.ceil(m.size / 4)))
     values = []
@@ -261,7 +261,7 @@ def _cmd_generate(args) -> int:
 def _cmd_experiments(args) -> int:
     if args.action == "show":
         if not args.name:
-            raise CliError("experiments show needs a NAME (see radcevns experiments list)")
+            raise _CliError("experiments show needs a NAME (see radcevns experiments list)")
         info = _describe(_lookup(args.name))
         width = max(len(k) for k in info)
         for key, value in info.items():
@@ -303,11 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
         "above threshold and radiative coincidences (recoil + photon seen).",
     )
     experiment_arg(r)
-    r.add_argument("--m-N", dest="m_N", type=MEV, required=True, help="sterile-neutrino mass in MeV")
-    r.add_argument("--mu", type=MU_B, required=True, help="transition moment mu_(nu_e N) in Bohr magnetons")
+    r.add_argument("--m-N", dest="m_N", type=_MEV, required=True, help="sterile-neutrino mass in MeV")
+    r.add_argument("--mu", type=_MU_B, required=True, help="transition moment mu_(nu_e N) in Bohr magnetons")
     nature_arg(r, both=True)
     r.add_argument(
-        "--decay-length-cm", type=CM, default=None, help="decay region in cm (default: the experiment's)"
+        "--decay-length-cm", type=_CM, default=None, help="decay region in cm (default: the experiment's)"
     )
     r.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     r.set_defaults(func=_cmd_rate)
@@ -321,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     experiment_arg(lim)
     lim.add_argument(
         "--exposure",
-        type=KG_YR,
+        type=_KG_YR,
         default=None,
         help="exposure in kg yr (default: the detector mass times one year)",
     )
@@ -329,10 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--mode", choices=("radiative", "primakoff"), default="radiative", help="default radiative"
     )
     nature_arg(lim)
-    lim.add_argument("--m-N", dest="m_N", type=MEV, nargs="+", default=None, help="masses in MeV")
-    lim.add_argument("--m-N-min", dest="m_N_min", type=MEV, default=0.1, help="lowest mass in MeV (0.1)")
-    lim.add_argument("--m-N-max", dest="m_N_max", type=MEV, default=8.0, help="highest mass in MeV (8)")
-    lim.add_argument("--points", type=POINTS, default=16, help="masses, log-spaced (16)")
+    lim.add_argument("--m-N", dest="m_N", type=_MEV, nargs="+", default=None, help="masses in MeV")
+    lim.add_argument("--m-N-min", dest="m_N_min", type=_MEV, default=0.1, help="lowest mass in MeV (0.1)")
+    lim.add_argument("--m-N-max", dest="m_N_max", type=_MEV, default=8.0, help="highest mass in MeV (8)")
+    lim.add_argument("--points", type=_POINTS, default=16, help="masses, log-spaced (16)")
     lim.add_argument(
         "--cl", type=_number("number", "(fraction)", positive=True), default=0.9, help="CL (0.9)"
     )
@@ -348,14 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
         "(HepMC3, LHE; they sum to the flux-averaged cross section) or in the unit of the Python API "
         "(Parquet: cm^2 at one energy, s^-1 per target unit for the flux).",
     )
-    g.add_argument("-n", type=COUNT, required=True, help="number of weighted events to generate")
-    g.add_argument("--m-N", dest="m_N", type=MEV, required=True, help="sterile-neutrino mass in MeV")
-    g.add_argument("--mu", type=MU_B, required=True, help="transition moment mu_(nu_e N) in Bohr magnetons")
+    g.add_argument("-n", type=_COUNT, required=True, help="number of weighted events to generate")
+    g.add_argument("--m-N", dest="m_N", type=_MEV, required=True, help="sterile-neutrino mass in MeV")
+    g.add_argument("--mu", type=_MU_B, required=True, help="transition moment mu_(nu_e N) in Bohr magnetons")
     g.add_argument("--target", default="CaWO4", help="target: isotope (W184), element (W) or formula (CaWO4)")
     g.add_argument(
         "--E-nu",
         dest="E_nu",
-        type=MEV,
+        type=_MEV,
         default=None,
         help="one antineutrino energy in MeV (default: Chooz flux)",
     )
@@ -364,20 +364,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     nature_arg(g)
     g.add_argument(
-        "--decay-length-cm", type=CM, default=None, help="decay region in cm (default: every N decays)"
+        "--decay-length-cm", type=_CM, default=None, help="decay region in cm (default: every N decays)"
     )
     g.add_argument(
         "--recoil-threshold-MeV",
         dest="recoil_threshold_MeV",
-        type=MEV0,
+        type=_MEV0,
         default=0.0,
         help="recoil threshold in MeV",
     )
-    g.add_argument("--seed", type=SEED, default=0, help="random seed (same seed, same file)")
+    g.add_argument("--seed", type=_SEED, default=0, help="random seed (same seed, same file)")
     g.add_argument(
         "--unweight", action="store_true", help="accept-reject to equal weights (efficiency printed)"
     )
-    g.add_argument("--batch-size", type=COUNT, default=100_000, help="events in memory at once (100000)")
+    g.add_argument("--batch-size", type=_COUNT, default=100_000, help="events in memory at once (100000)")
     g.add_argument(
         "--format", choices=("hepmc3", "lhe", "parquet"), default=None, help="default: from the suffix"
     )
@@ -410,15 +410,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command is None:
         parser.print_help()
-        return EXIT_USAGE
+        return _EXIT_USAGE
     if getattr(args, "progress", False):
         args.progress = sys.stderr.isatty()
     try:
         return int(args.func(args))
-    except (CliError, ValueError, TypeError, KeyError, OSError) as exc:
+    except (_CliError, ValueError, TypeError, KeyError, OSError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"radcevns {args.command}: error: {message}", file=sys.stderr)
-        return EXIT_USAGE
+        return _EXIT_USAGE
     except KeyboardInterrupt:
         print(f"radcevns {args.command}: interrupted", file=sys.stderr)
         return 130
