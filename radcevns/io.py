@@ -506,7 +506,7 @@ def _write_hepmc3(path, run, stats, unweight, progress):
             f.write("".join([template % tuple(r) for r in rows.tolist()]))
             first += ev.size
         f.write(_HEPMC_END)
-    return first
+    return first, total, err
 
 
 # --------------------------------------------------------------------------------------------------
@@ -583,25 +583,19 @@ def _write_lhe(path, run, stats, unweight, progress):
             f.write("".join([template % tuple(r) for r in rows.tolist()]))
             written += ev.size
         f.write("</LesHouchesEvents>\n")
-    return written
+    return written, total, err
 
 
 # --------------------------------------------------------------------------------------------------
 # Parquet
 # --------------------------------------------------------------------------------------------------
 def _write_parquet(path, run, stats, unweight, progress):
+    """Write Parquet; ``stats`` None (weighted files): one pass, the sums are taken while writing."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    total, err, wmax, n_kept = stats
-    meta = run.describe()
-    meta.update(
-        units="MeV; cm; weight in " + run.unit,
-        total=total,
-        total_error=err,
-        unweighted=bool(unweight),
-        columns_doc=_COLUMN_DOC,
-    )
+    total, err, wmax, n_kept = stats if stats is not None else (0.0, 0.0, np.inf, run.n)
+    s = s2 = 0.0
     first = 0
     writer = None
     try:
@@ -624,21 +618,33 @@ def _write_parquet(path, run, stats, unweight, progress):
             data["N_pdg"] = np.full(k, run.n_pdg, dtype=np.int64)
             for j, comp in enumerate(("ct", "x", "y", "z")):
                 data[f"decay_{comp}"] = np.ascontiguousarray(pos[:, j])
-            data["weight"] = np.full(k, total / n_kept) if unweight else ev["weight"]
+            w = np.full(k, total / n_kept) if unweight else ev["weight"]
+            data["weight"] = w
+            s += float(w.sum())
+            s2 += float((w * w).sum())
             table = pa.table(data)
             if writer is None:
-                schema = table.schema.with_metadata({"radcevns": json.dumps(meta, default=str)})
-                writer = pq.ParquetWriter(str(path), schema, compression="zstd")
-            writer.write_table(table.replace_schema_metadata(writer.schema.metadata))
+                writer = pq.ParquetWriter(str(path), table.schema, compression="snappy")
+            writer.write_table(table)
             first += k
-        if writer is None:  # no event survived: an empty file with the schema
-            empty = {c: np.zeros(0) for c in COLUMNS}
-            schema = pa.table(empty).schema.with_metadata({"radcevns": json.dumps(meta, default=str)})
-            writer = pq.ParquetWriter(str(path), schema)
+        if writer is None:  # no event: an empty file with the columns
+            writer = pq.ParquetWriter(str(path), pa.table({c: np.zeros(0) for c in COLUMNS}).schema)
+        if stats is None:
+            total, err = s, float(np.sqrt(max(s2 - s * s / run.n, 0.0)))
+        meta = run.describe()
+        meta.update(
+            units="MeV; cm; weight in " + run.unit,
+            total=total,
+            total_error=err,
+            unweighted=bool(unweight),
+            n_written=first,
+            columns_doc=_COLUMN_DOC,
+        )
+        writer.add_key_value_metadata({"radcevns": json.dumps(meta, default=str)})
     finally:
         if writer is not None:
             writer.close()
-    return first
+    return first, total, err
 
 
 _COLUMN_DOC = (
@@ -670,8 +676,7 @@ def read_columns(path: str | os.PathLike) -> tuple[dict, dict]:
     import pyarrow.parquet as pq
 
     table = pq.read_table(str(path))
-    meta = table.schema.metadata or {}
-    raw = meta.get(b"radcevns")
+    raw = (pq.read_metadata(str(path)).metadata or {}).get(b"radcevns")
     if raw is None:
         raise ValueError(f"{path} is not a Parquet file written by radcevns (no 'radcevns' metadata)")
     return {name: table.column(name).to_numpy() for name in table.column_names}, json.loads(raw)
@@ -707,6 +712,10 @@ def _write(path, run, format, unweight, progress):
     parent = Path(path).resolve().parent
     if not parent.is_dir():
         raise ValueError(f"the directory {str(parent)!r} does not exist")
+    if fmt == "parquet" and not unweight:
+        # the sums go into the file footer: one pass over the events is enough
+        written, total, err = _write_parquet(path, run, None, False, progress)
+        return _summary(path, fmt, run, written, total, err)
     total, err, wmax = _stats(run, progress, "weights")
     n_kept = run.n
     if unweight:
@@ -720,7 +729,11 @@ def _write(path, run, format, unweight, progress):
             raise ValueError("no event kept by the unweighting: generate more events")
     elif wmax <= 0:
         n_kept = 1  # nothing written; avoids 0/0 below
-    written = _WRITERS[fmt](path, run, (total, err, wmax, n_kept), unweight, progress)
+    written, total, err = _WRITERS[fmt](path, run, (total, err, wmax, n_kept), unweight, progress)
+    return _summary(path, fmt, run, written, total, err)
+
+
+def _summary(path, fmt, run, written, total, err):
     xs, xs_err = float(run.to_pb(total)), float(run.to_pb(err))
     return WriteSummary(
         path=str(path),
