@@ -310,3 +310,23 @@ def test_same_seed_same_file_and_batches_stream(tmp_path):
     io.write_events(b, 300, E_NU, M_N, TARGET, MU, seed=9, batch_size=50)
     assert a.read_bytes() == b.read_bytes()
     assert a.read_text().count("<event>") == 300
+
+
+def test_parquet_unweighted_and_lhe_primakoff(tmp_path):
+    kw = dict(seed=11, batch_size=700)
+    s = io.write_events(tmp_path / "u.parquet", 3000, E_NU, M_N, TARGET, MU, unweight=True, **kw)
+    cols, meta = io.read_columns(tmp_path / "u.parquet")
+    api = radiative.generate(3000, E_NU, M_N, TARGET, MU, **kw)
+    assert cols["event"].size == s.n_written and meta["unweighted"]
+    assert np.allclose(cols["weight"], cols["weight"][0])
+    assert cols["weight"].sum() == pytest.approx(api["weight"].sum(), rel=1e-12)
+    assert s.efficiency == pytest.approx(s.n_written / 3000)
+    s = io.write_events(tmp_path / "p.lhe", 400, E_NU, M_N, "W184", MU, process="primakoff", seed=2)
+    lhe = pylhe.LHEFile.fromfile(str(tmp_path / "p.lhe"))
+    assert lhe.init.procInfo[0].procId == io.PROCESS_IDS["primakoff"]
+    n = 0
+    for ev in lhe.events:
+        n += 1
+        assert [p.status for p in ev.particles] == [-1, -1, 1, 1]
+        assert ev.particles[3].id == -io.N_PDG and ev.particles[2].id == io.nucleus_pdg(74, 184)
+    assert n == 400
