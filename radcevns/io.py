@@ -36,6 +36,8 @@ In Parquet ``weight`` is in cm^2 (:func:`write_events`) or s^-1 per target unit
 to the (flux-averaged) cross section, ``<sigma> = rate / Phi`` with ``Phi`` the total flux in
 cm^-2 s^-1 (stored in the header).  With ``unweight=True`` events are kept with probability
 ``w / w_max`` and all carry ``sum(w) / n_kept``; the efficiency ``n_kept / n`` is reported.
+Events of weight 0 (a kinematically closed point, or a recoil below ``recoil_threshold_MeV``) are
+not written: they change no sum.
 
 Units: MeV, cm, cm^2, s; ``mu`` in Bohr magnetons (convention A).
 """
