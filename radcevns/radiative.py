@@ -23,6 +23,10 @@ Observables are in the lab frame with the beam along +z:
   point density never enter);
 * :func:`generate` / :func:`iter_events` -- weighted (or unweighted) events with full
   four-vectors, reproducible with a seed.
+* :func:`generate_primakoff` / :func:`iter_events_primakoff` -- the same sampling without the
+  decay: 2->2 events nu A -> N A (weights summing to :func:`radcevns.primakoff.sigma`);
+* :func:`decay_positions` -- decay points of the N of an event sample (exponential flight along
+  p_N, truncated to the decay region); :mod:`radcevns.io` writes events to files.
 
 Each takes one neutrino energy ``E_nu`` in MeV and returns cross sections (cm^2 ...).  Its
 ``*_folded`` twin (:func:`photon_spectrum_folded`, :func:`photon_angle_folded`,
