@@ -230,27 +230,49 @@ def _plot_limit(path, m, mu, name, args, exposure):
     plt.close(fig)
 
 
+def _generate_setup(args):
+    """(target, decay_length_cm, recoil_threshold_MeV, flux, label) from the options and --experiment."""
+    target, L, thr, flux = args.target, args.decay_length_cm, args.recoil_threshold_MeV, None
+    label = "Chooz reactor flux"
+    if args.experiment is not None:
+        det, flux = _detector_and_flux(args.experiment)
+        if target is None:
+            names = [c.name for c in det.crystals]
+            if len(names) != 1:
+                raise _CliError(
+                    f"{det.name} has several crystals ({', '.join(names)}): choose one with --target"
+                )
+            target = det.crystals[0].target
+        L = det.decay_length_cm if L is None else L
+        thr = det.recoil_threshold_MeV if thr is None else thr
+        label = f"{det.name} flux" if flux is not None else label
+    target = "CaWO4" if target is None else target
+    return target, L, (0.0 if thr is None else thr), flux, label
+
+
 def _cmd_generate(args) -> int:
     from .io import write_events, write_events_folded
 
+    target, L, thr, flux, label = _generate_setup(args)
     kw = dict(
         process=args.process,
         format=args.format,
         nature=args.nature,
-        decay_length_cm=args.decay_length_cm,
+        decay_length_cm=L,
         seed=args.seed,
         unweight=args.unweight,
         batch_size=args.batch_size,
         progress=args.progress,
-        recoil_threshold_MeV=args.recoil_threshold_MeV,
+        recoil_threshold_MeV=thr,
     )
     if args.E_nu is not None:
-        s = write_events(args.output, args.n, args.E_nu, args.m_N, args.target, args.mu, **kw)
+        s = write_events(args.output, args.n, args.E_nu, args.m_N, target, args.mu, **kw)
         beam = f"E_nu = {args.E_nu:g} MeV"
     else:
-        s = write_events_folded(args.output, args.n, args.m_N, args.target, args.mu, **kw)
-        beam = "Chooz reactor flux"
-    print(f"wrote {s.n_written} {s.process} events ({s.format}) to {s.path}: {beam}, target {args.target}")
+        s = write_events_folded(args.output, args.n, args.m_N, target, args.mu, flux=flux, **kw)
+        beam = label
+    name = getattr(target, "name", target)
+    print(f"wrote {s.n_written} {s.process} events ({s.format}) to {s.path}: {beam}, target {name}")
     if args.unweight:
         print(f"  unweighting efficiency {s.efficiency:.4g} ({s.n_written} of {s.n_generated})")
     print(f"  sum of weights {s.total:.6g} +- {s.total_error:.2g} {s.unit}")
@@ -351,7 +373,16 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("-n", type=_COUNT, required=True, help="number of weighted events to generate")
     g.add_argument("--m-N", dest="m_N", type=_MEV, required=True, help="sterile-neutrino mass in MeV")
     g.add_argument("--mu", type=_MU_B, required=True, help="transition moment mu_(nu_e N) in Bohr magnetons")
-    g.add_argument("--target", default="CaWO4", help="target: isotope (W184), element (W) or formula (CaWO4)")
+    g.add_argument(
+        "--target",
+        default=None,
+        help="isotope (W184), element (W) or formula (CaWO4); default CaWO4 or the crystal of --experiment",
+    )
+    g.add_argument(
+        "--experiment",
+        default=None,
+        help="take the target, decay region (cm), recoil threshold (MeV) and flux from this preset",
+    )
     g.add_argument(
         "--E-nu",
         dest="E_nu",
@@ -364,14 +395,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     nature_arg(g)
     g.add_argument(
-        "--decay-length-cm", type=_CM, default=None, help="decay region in cm (default: every N decays)"
+        "--decay-length-cm",
+        type=_CM,
+        default=None,
+        help="decay region in cm (default: the experiment's, else every N decays)",
     )
     g.add_argument(
         "--recoil-threshold-MeV",
         dest="recoil_threshold_MeV",
         type=_MEV0,
-        default=0.0,
-        help="recoil threshold in MeV",
+        default=None,
+        help="recoil threshold in MeV (default: the experiment's, else 0)",
     )
     g.add_argument("--seed", type=_SEED, default=0, help="random seed (same seed, same file)")
     g.add_argument(

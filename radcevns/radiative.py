@@ -22,7 +22,7 @@ Observables are in the lab frame with the beam along +z:
   of bin edges (the azimuthal CDF is analytic, so the integrable edge singularities of the
   point density never enter);
 * :func:`generate` / :func:`iter_events` -- weighted (or unweighted) events with full
-  four-vectors, reproducible with a seed.
+  four-vectors, reproducible with a seed;
 * :func:`generate_primakoff` / :func:`iter_events_primakoff` -- the same sampling without the
   decay: 2->2 events nu A -> N A (weights summing to :func:`radcevns.primakoff.sigma`);
 * :func:`decay_positions` -- decay points of the N of an event sample (exponential flight along

@@ -155,3 +155,26 @@ def test_subprocess_module_entry_point(tmp_path):
         check=False,
     )
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_generate_takes_target_region_and_threshold_from_an_experiment(capsys, tmp_path):
+    det, flux = _preset("NUCLEUS-1kg")
+    path = tmp_path / "e.parquet"
+    argv = ["generate", "-n", "1500", "--m-N", "2", "--mu", "3e-8", "--experiment", "NUCLEUS-1kg"]
+    code, out, err = run([*argv, "--seed", "2", "-o", str(path)], capsys)
+    assert code == 0, err
+    _, meta = io.read_columns(path)
+    assert meta["decay_length_cm"] == det.decay_length_cm
+    assert meta["recoil_threshold_MeV"] == det.recoil_threshold_MeV
+    api = io.write_events_folded(
+        tmp_path / "api.parquet",
+        1500,
+        2.0,
+        det.crystals[0].target,
+        3e-8,
+        flux=flux,
+        seed=2,
+        decay_length_cm=det.decay_length_cm,
+        recoil_threshold_MeV=det.recoil_threshold_MeV,
+    )
+    assert meta["total"] == pytest.approx(api.total, rel=1e-12)
