@@ -22,7 +22,9 @@ statistics                 :mod:`~radcevns.statistics` (Poisson and binned-likel
 results                    :mod:`~radcevns.sensitivity` (limits in the (m_N, mu) plane),
                            :mod:`~radcevns.discrimination` (Dirac vs Majorana)
 beside them                :mod:`~radcevns.limits` (existing limits), :mod:`~radcevns.implications`
-                           (neutrino masses), :mod:`~radcevns.plotting` (figures of the book)
+                           (neutrino masses), :mod:`~radcevns.plotting` (figures of the book),
+                           :mod:`~radcevns.io` (event files for detector simulations),
+                           :mod:`~radcevns.cli` (the ``radcevns`` command line)
 =========================  ==========================================================================
 
 Submodules are imported on first use (``radcevns.sensitivity`` loads what it needs when it is first
@@ -58,6 +60,8 @@ SUBMODULES = (
     "limits",
     "implications",
     "plotting",
+    "io",
+    "cli",
 )
 
 _SHORTCUTS = {

@@ -22,7 +22,11 @@ Observables are in the lab frame with the beam along +z:
   of bin edges (the azimuthal CDF is analytic, so the integrable edge singularities of the
   point density never enter);
 * :func:`generate` / :func:`iter_events` -- weighted (or unweighted) events with full
-  four-vectors, reproducible with a seed.
+  four-vectors, reproducible with a seed;
+* :func:`generate_primakoff` / :func:`iter_events_primakoff` -- the same sampling without the
+  decay: 2->2 events nu A -> N A (weights summing to :func:`radcevns.primakoff.sigma`);
+* :func:`decay_positions` -- decay points of the N of an event sample (exponential flight along
+  p_N, truncated to the decay region); :mod:`radcevns.io` writes events to files.
 
 Each takes one neutrino energy ``E_nu`` in MeV and returns cross sections (cm^2 ...).  Its
 ``*_folded`` twin (:func:`photon_spectrum_folded`, :func:`photon_angle_folded`,
@@ -80,6 +84,11 @@ __all__ = [
     "iter_events_folded",
     "generate",
     "generate_folded",
+    "iter_events_primakoff",
+    "iter_events_primakoff_folded",
+    "generate_primakoff",
+    "generate_primakoff_folded",
+    "decay_positions",
 ]
 
 _ALPHA_GAMMA = {"dirac": -1.0, "majorana": 0.0}
@@ -1391,6 +1400,271 @@ def generate_folded(
         recoil_resolution_MeV=recoil_resolution_MeV,
     )
     return _unweighted(_concatenate(it), seed, unweight)
+
+
+# --------------------------------------------------------------------------------------------------
+# 2->2 Primakoff events (no decay) and decay positions
+# --------------------------------------------------------------------------------------------------
+def _primakoff_batches(it):
+    """Strip the decay from radiative batches generated with BR = 1, P_decay = 1, isotropic decay."""
+    for ev in it:
+        ev["p_gamma"] = 0.0
+        ev["p_nu"] = 0.0
+        ev["cos_theta_gamma"] = 0.0
+        ev["cos_theta_star"] = 0.0
+        ev["channel"] = 0
+        yield ev
+
+
+def _primakoff_options(form_factor, recoil_threshold_MeV, recoil_resolution_MeV):
+    # a Majorana N (alpha = 0), one channel of unit moment (BR = 1) and no decay region (P = 1): the
+    # weights are then exactly those of the production cross section dsigma(nu A -> N A)/dE_R
+    return dict(
+        nature="majorana",
+        decay_length_cm=None,
+        decay_moments={"e": 1.0},
+        daughter_masses=None,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+
+
+def iter_events_primakoff(
+    n: int,
+    E_nu: float,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    seed: int = 0,
+    batch_size: int = 1_000_000,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> Iterator[np.ndarray]:
+    """Yield weighted 2->2 events nu A -> N A (weights in cm^2) in batches; see :func:`generate_primakoff`."""
+    E = _monochromatic(E_nu, "iter_events_primakoff_folded")
+    options = _primakoff_options(form_factor, recoil_threshold_MeV, recoil_resolution_MeV)
+    return _primakoff_batches(_iter_events(n, E, None, m_N, target, mu, options, seed, batch_size))
+
+
+def iter_events_primakoff_folded(
+    n: int,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    flux: Flux | None = None,
+    seed: int = 0,
+    batch_size: int = 1_000_000,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> Iterator[np.ndarray]:
+    """Yield weighted 2->2 events (s^-1 per target unit) in batches; see :func:`generate_primakoff_folded`."""
+    options = _primakoff_options(form_factor, recoil_threshold_MeV, recoil_resolution_MeV)
+    return _primakoff_batches(
+        _iter_events(n, None, _as_flux(flux), m_N, target, mu, options, seed, batch_size)
+    )
+
+
+def generate_primakoff(
+    n: int,
+    E_nu: float,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    seed: int = 0,
+    unweight: bool = False,
+    batch_size: int = 1_000_000,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> np.ndarray:
+    """Generate 2->2 Primakoff events nu A -> N A at one neutrino energy (no decay); weights in cm^2.
+
+    The same sampling as :func:`generate` (isotope by abundance, ln E_R uniform, N azimuth uniform)
+    without the decay: ``p_gamma``, ``p_nu``, ``cos_theta_gamma`` and ``cos_theta_star`` are 0 and
+    the N is the final state.  The weights carry dsigma(nu A -> N A)/dlnE_R only, so their sum
+    estimates :func:`radcevns.primakoff.sigma` (times the recoil-threshold efficiency, if any).
+
+    Parameters
+    ----------
+    n : int
+        Number of (weighted) events.
+    E_nu : float
+        Neutrino energy in MeV.
+    m_N : float
+        Sterile-neutrino mass in MeV.
+    target : str or Nucleus or Compound
+        Target; ``isotope`` indexes ``target.components()``.
+    mu : float
+        Production moment in Bohr magnetons.
+    seed, unweight, batch_size
+        As in :func:`generate`.
+    form_factor, recoil_threshold_MeV, recoil_resolution_MeV
+        As in :func:`photon_spectrum`.
+
+    Returns
+    -------
+    numpy structured array of dtype :data:`EVENT_DTYPE`
+        Weights in cm^2.
+
+    Examples
+    --------
+    >>> from radcevns import radiative
+    >>> ev = radiative.generate_primakoff(1000, 5.0, 1.0, "W184", 3e-8, seed=1)
+    >>> bool((ev["p_gamma"] == 0).all()), f"{ev['weight'].sum():.2e}"
+    (True, '9.96e-36')
+    """
+    it = iter_events_primakoff(
+        n,
+        E_nu,
+        m_N,
+        target,
+        mu,
+        seed=seed,
+        batch_size=batch_size,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _unweighted(_concatenate(it), seed, unweight)
+
+
+def generate_primakoff_folded(
+    n: int,
+    m_N: float,
+    target: Target,
+    mu: float,
+    *,
+    flux: Flux | None = None,
+    seed: int = 0,
+    unweight: bool = False,
+    batch_size: int = 1_000_000,
+    form_factor: str = "helm",
+    recoil_threshold_MeV: float = 0.0,
+    recoil_resolution_MeV: float = 0.0,
+) -> np.ndarray:
+    """Generate 2->2 Primakoff events with E_nu drawn from a flux; weights in s^-1 per target unit.
+
+    As :func:`generate_primakoff`; the sum of the weights estimates
+    :func:`radcevns.rates.primakoff_rate` per target unit.
+
+    Parameters
+    ----------
+    n, m_N, target, mu
+        As in :func:`generate_primakoff`.
+    flux : radcevns.flux.Flux or None
+        The neutrino flux; None: :func:`radcevns.flux.chooz`.
+    seed, unweight, batch_size, form_factor, recoil_threshold_MeV, recoil_resolution_MeV
+        As in :func:`generate_primakoff`.
+
+    Returns
+    -------
+    numpy structured array of dtype :data:`EVENT_DTYPE`
+        Weights in s^-1 per target unit.
+    """
+    it = iter_events_primakoff_folded(
+        n,
+        m_N,
+        target,
+        mu,
+        flux=flux,
+        seed=seed,
+        batch_size=batch_size,
+        form_factor=form_factor,
+        recoil_threshold_MeV=recoil_threshold_MeV,
+        recoil_resolution_MeV=recoil_resolution_MeV,
+    )
+    return _unweighted(_concatenate(it), seed, unweight)
+
+
+def decay_positions(
+    events: np.ndarray,
+    m_N: float,
+    mu: float,
+    *,
+    nature: str = "dirac",
+    decay_length_cm: float | None = None,
+    decay_moments: Mapping | None = None,
+    daughter_masses: Mapping | None = None,
+    seed: int | np.random.Generator = 0,
+) -> np.ndarray:
+    """Decay points of the N of ``events`` relative to the production point, in cm.
+
+    The flight length is drawn from the exponential of mean :func:`radcevns.decay.mean_decay_length`
+    (the lab decay length of each N), truncated to ``[0, decay_length_cm]`` when a decay region is
+    given (the events' weights already carry the probability to decay inside it), and the N flies
+    along its momentum ``p_N``.
+
+    Parameters
+    ----------
+    events : numpy structured array of dtype :data:`EVENT_DTYPE`
+        Events from :func:`generate` / :func:`iter_events` (or their folded twins).
+    m_N : float
+        Sterile-neutrino mass in MeV.
+    mu : float
+        Decay moment in Bohr magnetons (the production moment when ``decay_moments`` is None).
+    nature : {"dirac", "majorana"}
+    decay_length_cm : float or None
+        Length in cm of the decay region (as in :func:`generate`); None: no truncation.
+    decay_moments, daughter_masses : mapping, optional
+        As in :func:`generate`: the total width over all channels sets the decay length.
+    seed : int or numpy.random.Generator
+        Seed (same seed, same positions) or a generator to draw from (for streams of batches).
+
+    Returns
+    -------
+    ndarray of shape (len(events), 4)
+        ``(c t, x, y, z)`` in cm: ``c t = d / beta`` for a flight length ``d``; zero rows where the
+        event has weight 0 or no N.
+
+    Examples
+    --------
+    >>> from radcevns import radiative
+    >>> ev = radiative.generate(3, 5.0, 1.0, "W184", 3e-8, decay_length_cm=5.0, seed=1)
+    >>> x = radiative.decay_positions(ev, 1.0, 3e-8, decay_length_cm=5.0, seed=1)
+    >>> x.shape, bool((np.linalg.norm(x[:, 1:], axis=1) <= 5.0).all())
+    ((3, 4), True)
+    """
+    from .decay import mean_decay_length
+
+    ev = np.asarray(events)
+    if ev.dtype != EVENT_DTYPE:
+        raise TypeError("events must be a structured array of dtype radiative.EVENT_DTYPE")
+    m = float(as_array(m_N, "m_N", positive=True))
+    L = as_length_or_none(decay_length_cm, "decay_length_cm")
+    moments = {"e": float(as_array(mu, "mu", nonnegative=True))} if decay_moments is None else decay_moments
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    u = rng.random(ev.size)
+    out = np.zeros((ev.size, 4))
+    p4 = ev["p_N"]
+    E_N = p4[:, 0]
+    p = np.sqrt(np.maximum(np.sum(p4[:, 1:] ** 2, axis=1), 0.0))
+    ok = (E_N >= m) & (p > 0)
+    if not ok.any():
+        return out
+    if daughter_masses:
+        md = {k: daughter_masses.get(k, 0.0) for k in moments}
+    else:
+        md = 0.0
+    lam = np.asarray(mean_decay_length(E_N[ok], m, moments, nature=nature, daughter_mass=md), dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if L is None or np.isinf(L):
+            d = -lam * np.log1p(-u[ok])
+        else:
+            # inverse CDF of the exponential truncated to [0, L]; lam -> inf gives d = u L
+            frac = -np.expm1(-L / lam)
+            d = np.where(np.isfinite(lam), -lam * np.log1p(-u[ok] * frac), u[ok] * L)
+            d = np.minimum(d, L)
+    d = np.where(np.isfinite(d), d, 0.0)
+    beta = p[ok] / E_N[ok]
+    out[ok, 0] = d / beta
+    out[ok, 1:] = d[:, None] * p4[ok, 1:] / p[ok, None]
+    return out
 
 
 for _f in (
