@@ -171,8 +171,8 @@ def _dirac_spinor(p, xi0, xi1, is_v, out):
     """u(p, xi) (is_v False) or v(p, eta=xi) (is_v True) in the chiral representation.
 
     upper = sqrt(p.sigma) xi, lower = +/- sqrt(p.sigmabar) xi with p.sigma = E - p.sigma_vec; the square roots
-    are formed from the spectral decomposition of p.sigma_vec (eigenvalues +/-|p|).  The spinor mass is the
-    invariant mass of the four-vector given (E - |p| is clipped at 0 for light-like vectors).
+    are formed from the spectral decomposition of p.sigma_vec (eigenvalues +/-``|p|``).  The spinor mass is
+    the invariant mass of the four-vector given (E - ``|p|`` is clipped at 0 for light-like vectors).
     """
     e = p[0]
     pabs = math.sqrt(p[1] * p[1] + p[2] * p[2] + p[3] * p[3])
@@ -304,7 +304,7 @@ def _upscattering_rho_kernel(k1, k2, p1, p2, coupling, nubar, out):
 
 @njit(cache=True)
 def _decay_kernel(k2, k3, kg, xi, polarised, parent_bar, final_nubar, coupling, out):
-    """|M|^2 of N(k2) -> nu(k3) gamma(kg), summed over nu spin and photon polarisations.
+    """``|M|^2`` of N(k2) -> nu(k3) gamma(kg), summed over nu spin and photon polarisations.
 
     parent N:    M = ubar(k3) sigma.(-kg)eps* P_X u(k2, xi)
     parent Nbar: M = vbar(k2, eta(xi)) sigma.(-kg)eps* P_X v(k3)
@@ -366,7 +366,7 @@ def _decay_kernel(k2, k3, kg, xi, polarised, parent_bar, final_nubar, coupling, 
 
 @njit(cache=True)
 def _radiative_kernel(k1, k3, kg, p1, p2, m_n, width, coupling, nubar, w_lnc, w_lnv, out):
-    """Full 2 -> 3 |M|^2 of nu(k1) A(p1) -> nu(k3) A(p2) gamma(kg) through an s-channel-like N line.
+    """Full 2 -> 3 ``|M|^2`` of nu(k1) A(p1) -> nu(k3) A(p2) gamma(kg) through an s-channel-like N line.
 
     nu beam:    ubar(k3) B P_X (k2slash + m) A P_L u(k1),   P_X = P_R (LNC) or P_L (LNV)
     nubar beam: vbar(k1) A P_R (-k2slash + m) B P_X v(k3),  P_X = P_L (LNC) or P_R (LNV)
@@ -585,7 +585,7 @@ def msq_upscattering(
     beam: str = "nu",
     n_spin: ArrayLike | None = None,
 ) -> np.ndarray:
-    """|M|^2 of Primakoff upscattering nu(k1) A(p1) -> N(k2) A(p2), from explicit spinors.
+    """``|M|^2`` of Primakoff upscattering nu(k1) A(p1) -> N(k2) A(p2), from explicit spinors.
 
     **mu_per_mev is in MeV^-1 (natural units), not in Bohr magnetons.**  Convention A
     (:mod:`radcevns.conventions`):
@@ -608,12 +608,12 @@ def msq_upscattering(
         Left-handed neutrino beam producing N, or right-handed antineutrino beam producing Nbar (v-spinors).
     n_spin : array_like, shape (3,) or (n, 3), optional
         Unit vector in the N rest frame reached by a pure boost along k2 (axes of the input frame).  If given,
-        return |M|^2 for N (Nbar) produced with spin +1/2 along it; otherwise sum over the N spin.
+        return ``|M|^2`` for N (Nbar) produced with spin +1/2 along it; otherwise sum over the N spin.
 
     Returns
     -------
     ndarray, shape (n,)
-        |M|^2 (dimensionless).  t = 0 exactly (forward massless scattering) gives 0.0.
+        ``|M|^2`` (dimensionless).  t = 0 exactly (forward massless scattering) gives 0.0.
     """
     rho, v = _upscattering_rho(k1, k2, p1, p2, m_N, Z, mu_per_mev, form_factor, beam)
     if n_spin is None:
@@ -634,7 +634,7 @@ def upscattering_polarisation(
     Returns
     -------
     ndarray, shape (n, 3)
-        Polarisation vector (|P| = 1 for a pure state).  Rows where |M|^2 = 0 are 0.
+        Polarisation vector (``|P|`` = 1 for a pure state).  Rows where ``|M|^2`` = 0 are 0.
     """
     rho, _ = _upscattering_rho(k1, k2, p1, p2, m_N, 1.0, 1.0, 1.0, beam)
     norm = np.real(rho[:, 0, 0] + rho[:, 1, 1])
@@ -712,7 +712,7 @@ def msq_decay(
     parent: str = "N",
     final: str = "nu",
 ) -> np.ndarray:
-    """|M|^2 of the radiative decay N(k_n) -> nu(k_nu) gamma(k_gamma) from explicit spinors.
+    """``|M|^2`` of the radiative decay N(k_n) -> nu(k_nu) gamma(k_gamma) from explicit spinors.
 
     **mu_per_mev is in MeV^-1 (natural units), not in Bohr magnetons.**  Convention A: vertex
     ``mu sigma^{ab} q_a eps*_b`` with q = -k_gamma entering; the partial width is
@@ -738,7 +738,7 @@ def msq_decay(
     Returns
     -------
     ndarray, shape (n,)
-        |M|^2 in MeV^2, summed over the final neutrino spin and the two photon polarisations.
+        ``|M|^2`` in MeV^2, summed over the final neutrino spin and the two photon polarisations.
     """
     if parent not in ("N", "Nbar"):
         raise ValueError(f"parent must be 'N' or 'Nbar', got {parent!r}")
@@ -794,7 +794,7 @@ def msq_radiative(
     beam: str = "nu",
     form_factor: ArrayLike = 1.0,
 ) -> np.ndarray:
-    """Full 2 -> 3 |M|^2 of nu(k1) A(p1) -> nu(k3) A(p2) gamma(kg) through an N line (chapter 03).
+    """Full 2 -> 3 ``|M|^2`` of nu(k1) A(p1) -> nu(k3) A(p2) gamma(kg) through an N line (chapter 03).
 
     **Moments in MeV^-1 (natural units), not in Bohr magnetons.**  The N propagator is
     ``i (k2slash + m_N) / (k2^2 - m_N^2 + i m_N Gamma)`` with k2 = k3 + kg (``-k2slash + m_N`` on the Nbar
@@ -829,7 +829,7 @@ def msq_radiative(
     Returns
     -------
     ndarray, shape (n,)
-        |M|^2 in MeV^-2.  t = 0 exactly gives 0.0.
+        ``|M|^2`` in MeV^-2.  t = 0 exactly gives 0.0.
     """
     nubar = _beam_is_nubar(beam)
     if not isinstance(nature, str) or nature.lower() not in RADIATIVE_NATURES:

@@ -85,7 +85,7 @@ def _as_choice(value, name, choices):
 
 
 def _majorana_mass_per_mu2(m_N, Lambda, scheme):
-    """|delta m_nu| / mu^2 in MeV^3 (mu in MeV^-1); inputs already validated."""
+    """``|delta m_nu|`` / mu^2 in MeV^3 (mu in MeV^-1); inputs already validated."""
     if scheme == "cutoff":
         bracket = Lambda**2 - m_N**2 * np.log1p((Lambda / m_N) ** 2)
         return 3.0 * m_N * bracket / _LOOP
@@ -105,7 +105,7 @@ def _check_mass_and_cutoff(m_N, Lambda):
 def majorana_mass_loop(
     m_N: ArrayLike, mu_bohr: ArrayLike, *, Lambda: ArrayLike, scheme: str = "cutoff", nature: str = "majorana"
 ) -> float | np.ndarray:
-    """One-loop Majorana mass |delta m_nu| of the active neutrino, in **eV**.
+    """One-loop Majorana mass ``|delta m_nu|`` of the active neutrino, in **eV**.
 
     Two convention-A dipole vertices joined by the photon and by the Majorana-mass part of the N
     propagator (chapter 07 of the book).  The Dirac algebra gives
@@ -136,7 +136,7 @@ def majorana_mass_loop(
     Returns
     -------
     float or ndarray
-        |delta m_nu| in eV.
+        ``|delta m_nu|`` in eV.
 
     Examples
     --------
@@ -159,7 +159,7 @@ def majorana_mass_loop(
 def mu_for_majorana_mass(
     delta_m_eV: ArrayLike, m_N: ArrayLike, *, Lambda: ArrayLike, scheme: str = "cutoff"
 ) -> float | np.ndarray:
-    """Moment (Bohr magnetons, convention A) that induces a given Majorana mass |delta m_nu|.
+    """Moment (Bohr magnetons, convention A) that induces a given Majorana mass ``|delta m_nu|``.
 
     Closed-form inverse of :func:`majorana_mass_loop` (delta m is proportional to mu^2);
     Majorana N only.
@@ -183,7 +183,7 @@ def mu_for_majorana_mass(
 def mass_band(
     m_N: ArrayLike, *, Lambda: ArrayLike, delta_m_eV: float = 0.1, scheme: str = "cutoff"
 ) -> float | np.ndarray:
-    """Curve mu(m_N) in Bohr magnetons along which the loop gives |delta m_nu| = ``delta_m_eV``.
+    """Curve mu(m_N) in Bohr magnetons along which the loop gives ``|delta m_nu|`` = ``delta_m_eV``.
 
     For the cut-off form and ``Lambda >> m_N``:
     ``mu = 7.7e-9 (m_N/MeV)^(-1/2) (1 TeV/Lambda) (delta_m/0.1 eV)^(1/2)`` Bohr magnetons.
@@ -238,7 +238,7 @@ def mu_from_mixing(m_N: ArrayLike, theta: ArrayLike, *, convention: str = "A") -
     m_N : array_like
         Sterile mass in MeV (>= 0).
     theta : array_like
-        Active-sterile mixing |U_{alpha N}| (small-angle; ``|theta| <= 1``).
+        Active-sterile mixing ``|U_{alpha N}|`` (small-angle; ``|theta| <= 1``).
     convention : {"A", "giunti_studenikin"}
         ``"A"`` (default): the project's convention-A moment (use this with every other module).
         ``"giunti_studenikin"``: the "magnetic" part mu_kj of the vector-normalised vertex
@@ -320,7 +320,7 @@ def lambda_for_mu(mu_bohr: ArrayLike, *, C: ArrayLike = 1.0) -> float | np.ndarr
 
 
 def dirac_mass_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike) -> float | np.ndarray:
-    """Quadratically divergent one-loop Dirac mass |m_nuN| (``nubar_L N_R``) from O_NB, O_NW, in eV.
+    """Quadratically divergent one-loop Dirac mass ``|m_nuN|`` (``nubar_L N_R``) from O_NB, O_NW, in eV.
 
     Closing the gauge boson of the dipole operator on the lepton doublet (the only leg that
     contributes at zero external momentum; the Higgs leg gives ``sigma^{ab} k_a k_b = 0`` and N_R is
@@ -342,7 +342,7 @@ def dirac_mass_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike) -> float | np.ndarr
 
 
 def _dirac_mass_coefficient(form):
-    """K such that |m_nuN| = K * mu_hat * Lambda^2 / m_e (dimensionless)."""
+    """K such that ``|m_nuN|`` = K * mu_hat * Lambda^2 / m_e (dimensionless)."""
     form = _as_choice(form, "form", DIRAC_MASS_FORMS)
     if form == "hypercharge":
         return 3.0 * ALPHA / (16.0 * np.pi * _COS2_W)
@@ -359,7 +359,7 @@ def _dirac_mass_coefficient(form):
 def dirac_mass_from_moment(
     mu_bohr: ArrayLike, *, Lambda_GeV: ArrayLike, form: str = "hypercharge"
 ) -> float | np.ndarray:
-    """Radiative Dirac mass |m_nuN| (eV) that a moment generated at the scale Lambda implies.
+    """Radiative Dirac mass ``|m_nuN|`` (eV) that a moment generated at the scale Lambda implies.
 
     All forms are ``|m_nuN| = K mu_hat Lambda^2 / m_e`` (``mu_hat`` = mu in Bohr magnetons,
     convention A):
@@ -394,7 +394,7 @@ def dirac_mass_from_moment(
 def mu_for_dirac_mass(
     delta_m_eV: ArrayLike, *, Lambda_GeV: ArrayLike, form: str = "hypercharge"
 ) -> float | np.ndarray:
-    """Inverse of :func:`dirac_mass_from_moment`: moment (Bohr magnetons) giving |m_nuN| = delta_m_eV."""
+    """Inverse of :func:`dirac_mass_from_moment`: moment (Bohr magnetons) giving ``|m_nuN|`` = delta_m_eV."""
     dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True)
     lam_mev = as_array(Lambda_GeV, "Lambda_GeV", positive=True) * 1e3
     k = _dirac_mass_coefficient(form)

@@ -44,7 +44,7 @@ used is stored per curve (:attr:`ExistingLimit.cl_factor`).
 Validity of the m_N -> 0 lines
 ------------------------------
 For m_N far below the neutrino energy the transition-moment nu e -> N e cross section tends to the
-diagonal magnetic-moment one, so an effective-moment bound mu_eff (mu_eff^2 = sum_j |mu_ej|^2) also bounds
+diagonal magnetic-moment one, so an effective-moment bound mu_eff (mu_eff^2 = sum_j ``|mu_ej|^2``) also bounds
 mu_eN. Each line stops where the rate in the analysis window, computed with the exact massive-N cross
 section :func:`nu_e_upscattering_dsigma_dT`, has dropped by 10 % (mu limit weaker by 5 %); the numbers are in
 the data-file headers and re-derived in the tests.
