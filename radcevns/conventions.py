@@ -11,9 +11,10 @@ Primakoff prefactor is alpha Z^2 mu^2.
 
 Other conventions in the literature:
 
-* the "dipole" ``d`` of Magill et al. (arXiv:1803.03262), DarkNews and the
-  HNLimits collection, ``L > d * nubar_L sigma N F + h.c.``, usually in GeV^-1:
-  ``d = mu / 2``;
+* the "dipole" ``d`` of Magill et al. (arXiv:1803.03262) and the HNLimits collection,
+  ``L > d * nubar_L sigma N F + h.c.``, usually in GeV^-1: ``d = mu / 2``;
+* DarkNews 0.4.8 (arXiv:2207.04137): its input ``mu_tr`` (GeV^-1) is ``mu`` itself; it stores
+  ``t = mu_tr / 2 = d`` internally (appendix A1 of the book compares the two codes);
 * the "no one-half" moment ``mu'`` with ``L > mu' nubar_L sigma N F + h.c.``:
   ``mu' = mu / 2`` (same as ``d``).
 """
@@ -74,8 +75,8 @@ def mu_bohr_to_dipole_d_per_gev(mu_bohr: ArrayLike) -> float | np.ndarray:
     """Convert mu (convention A, in mu_B) to the dipole ``d`` in GeV^-1.
 
     ``d = mu / 2`` with mu_B = 296.3 GeV^-1, i.e. ``d = 148.15 GeV^-1 * mu / mu_B``.
-    This is the normalisation of Magill et al. (arXiv:1803.03262), of DarkNews and
-    of the HNLimits limit files.
+    This is the normalisation of Magill et al. (arXiv:1803.03262) and of the HNLimits limit
+    files (DarkNews' input ``mu_tr`` is ``mu`` itself, in GeV^-1; its internal ``t`` is ``d``).
 
     Examples
     --------
