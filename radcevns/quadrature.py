@@ -333,7 +333,7 @@ def _count_recoil_nodes(Es, Ews, m, M, rthr, rsig, du_max, ngl):
 def _fill_recoil_nodes(
     Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, need_pol, du_max, gx, gw, W, EN, PN, PL, ER
 ):
-    """Weights ``Phi dE x n_T x dsigma/dE_R dE_R x eps_R`` / (alpha mu^2), E_N, p_N, P_L, E_R at every node."""
+    """Weights ``Phi dE x n_T x dsigma/dE_R dE_R x eps_R`` / (alpha mu^2), E_N, p_N, P_L, E_R per node."""
     i = 0
     ngl = gx.shape[0]
     for k in range(Es.shape[0]):
