@@ -54,6 +54,7 @@ SUBMODULES = (
     "statistics",
     "backgrounds",
     "sensitivity",
+    "experiments",
     "discrimination",
     "limits",
     "implications",

@@ -618,13 +618,22 @@ class Detector:
         }
 
 
+def _registry_detector(name):
+    # the presets live in the experiment registry (radcevns/data/experiments/*.toml); imported here
+    # on first use because radcevns.experiments builds on this module
+    from .experiments import get
+
+    return get(name).detector
+
+
 def nucleus_10g(**changes) -> Detector:
     """NUCLEUS phase 1 ("NUCLEUS-10g"): 6.8 g of CaWO4 and 4.5 g of Al2O3 (two 3x3 cube arrays).
 
     Threshold 20 eV, recoil resolution 3 eV, the Ge cryogenic outer veto as photon detector; the other
-    defaults are those of :class:`Detector` (module docstring).  Keyword arguments override fields.
+    defaults are those of :class:`Detector` (module docstring).  The numbers are read from the
+    registry entry ``NUCLEUS-10g`` of :mod:`radcevns.experiments`.  Keyword arguments override fields.
     """
-    base = Detector(crystals=tuple(NUCLEUS_10G_MASSES_KG.items()), name="NUCLEUS-10g")
+    base = _registry_detector("NUCLEUS-10g")
     return base.replace(**changes) if changes else base
 
 
@@ -635,7 +644,8 @@ def nucleus_1kg(**changes) -> Detector:
     kilogram into CaWO4 because tungsten (Z = 74) carries the Z^2-enhanced Primakoff and radiative
     rates: per unit mass, sum(Z^2) is four times that of Al2O3 (above a 20 eV threshold the Primakoff
     rate per kg is about twice that of Al2O3 at m_N = 2 MeV, the light nuclei recoiling harder).
+    The numbers are read from the registry entry ``NUCLEUS-1kg`` of :mod:`radcevns.experiments`.
     Keyword arguments override fields.
     """
-    base = Detector(crystals=(("CaWO4", 1.0),), name="NUCLEUS-1kg")
+    base = _registry_detector("NUCLEUS-1kg")
     return base.replace(**changes) if changes else base
