@@ -114,6 +114,20 @@ class _FluxTable:
         return self.cuts, self.n_cells, self.offsets, self.values
 
 
+_TABLE_CACHE: dict = {}
+
+
+def _flux_table(fl):
+    """The :class:`_FluxTable` of ``fl``, reused while the same flux object comes back (one entry)."""
+    hit = _TABLE_CACHE.get(id(fl))
+    if hit is not None and hit[0] is fl:
+        return hit[1]
+    table = _FluxTable(fl)
+    _TABLE_CACHE.clear()
+    _TABLE_CACHE[id(fl)] = (fl, table)  # the reference keeps fl alive, so its id is not reused
+    return table
+
+
 @njit(cache=True)
 def _flux_at(E, cuts, n_cells, offsets, values):
     """Linear interpolation in the table of :class:`_FluxTable`; 0 outside its support."""
@@ -382,7 +396,7 @@ def _recoil_spectrum(
     R = as_array(E_R, "E_R", nonnegative=True)
     ex = exposure(detector_or_target, recoil_resolution_MeV)
     fl = as_flux(flux)
-    table = _FluxTable(fl)
+    table = _flux_table(fl)
     readout = _observed_readout(detector_or_target, recoil_resolution_MeV)
     if readout is not None:
         args = (kind, ex, table, float(m_N), form_factor_code(form_factor), float(sin2w), int(n_enu))
@@ -482,7 +496,7 @@ def _recoil_rate(
 ):
     ex = exposure(detector_or_target, recoil_resolution_MeV)
     fl = as_flux(flux)
-    table = _FluxTable(fl)
+    table = _flux_table(fl)
     r_top = _recoil_top(kind, fl, m_N, ex.M)
     readout = _observed_readout(detector_or_target, recoil_resolution_MeV)
     if readout is not None:
