@@ -467,6 +467,7 @@ def _build(data, rd):
     readout = None
     if kind == "ionisation" or efficiency is not None:
         readout = Readout(kind, thr, res, quenching=quenching, efficiency=efficiency)
+    _check_reach(rd, cores, [t for t, _ in crystals], readout, thr)
 
     roi = rd.table(data, "roi")
     roi_lo = rd.quantity(roi, "low", "[roi]", energy, positive=True)
@@ -538,8 +539,6 @@ def _build(data, rd):
         detector = Detector(**det_kw)
     except ValueError as exc:
         rd.fail("[readout]/[photon]", str(exc))
-
-    _check_reach(rd, cores, detector, thr)
 
     bg = rd.table(data, "background")
     background = {"flat_background": rd.quantity(bg, "flat", "[background]", "background")}
@@ -661,12 +660,11 @@ def _efficiency(ro, rd, energy):
     return (tuple(E), tuple(V))
 
 
-def _check_reach(rd, cores, detector, thr):
+def _check_reach(rd, cores, targets, ro, thr):
     """The threshold must lie below the largest observed energy a reactor antineutrino can give."""
     e_max = float(cores[0].reactor().e_max)
-    M_light = min(float(np.min(_nuclear_masses(t))) for t in detector.targets)
+    M_light = min(float(np.min(_nuclear_masses(t))) for t in targets)
     r_max = 2.0 * e_max**2 / (M_light + 2.0 * e_max)
-    ro = detector.readout
     obs_max = r_max if ro is None else float(ro.observed_energy(r_max))
     if not thr < obs_max:
         rd.fail(
