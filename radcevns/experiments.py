@@ -21,6 +21,12 @@ or carries ``assumption = "..."`` (our choice and why) instead of a source.
 
 The file format is documented in ``radcevns/data/README.md`` and in the header of every file.
 
+Limitations: the flat background of an ionisation detector is per keVee in the Primakoff fit (bins in
+observed energy), but the accidental-coincidence rate of :mod:`radcevns.backgrounds` integrates it per
+keV over the recoil-equivalent window (an overestimate of the flat part by the Jacobian, about 4 for
+germanium; it matters for TEXONO only, the one ionisation detector with a photon veto).  Trigger
+efficiencies are applied at the mean observed energy.
+
 Units at the API: MeV, cm, kg, days; exposures in kg day (reactor on) or kg yr (calendar, the
 convention of :mod:`radcevns.sensitivity`).
 """
@@ -327,7 +333,7 @@ class Experiment:
         >>> from radcevns import experiments
         >>> exp = experiments.get("CONUS+")
         >>> f"{exp.expected_cevns().counts:.0f} events"
-        '...'
+        '319 events'
         """
         det = self.detector.replace(reactor_duty=1.0, live_fraction=1.0)
         fl = self.flux() if flux is None else flux
@@ -343,7 +349,15 @@ class Experiment:
             self.published,
         )
 
-    def limit_curve(self, m_N, *, mode="radiative", nature="dirac", exposure_kg_yr=None, **kwargs):
+    def limit_curve(
+        self,
+        m_N,
+        *,
+        mode: str = "radiative",
+        nature="dirac",
+        exposure_kg_yr: float | None = None,
+        **kwargs,
+    ):
         """Expected limits on mu (mu_B) of :func:`radcevns.sensitivity.limit_curve` for this experiment.
 
         The experiment's flux and background keywords are used unless given; ``exposure_kg_yr``
