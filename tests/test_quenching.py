@@ -162,3 +162,21 @@ def test_recoil_nodes_honour_the_observed_threshold(flux):
 def test_bad_readouts_raise(kwargs, match):
     with pytest.raises(ValueError, match=match):
         d.Readout(**kwargs)
+
+
+def test_observed_energy_paths_reproduce_the_calorimeter():
+    """A calorimeter with a flat efficiency of 1 takes the observed-energy code paths (rates, recoil
+    nodes, Primakoff bins) and must give the numbers of the plain calorimeter (the original paths)."""
+    from radcevns import coincidences, sensitivity
+
+    plain = d.nucleus_10g()
+    flat = plain.replace(readout=d.Readout("calorimetric", 20e-6, 3e-6, efficiency=((0.0, 1.0), (1.0, 1.0))))
+    assert flat.observed_readout is not None
+    assert rates.cevns_rate(flat) == pytest.approx(rates.cevns_rate(plain), rel=1e-6)
+    assert coincidences.radiative_rate(2.0, flat, 1e-8) == pytest.approx(
+        coincidences.radiative_rate(2.0, plain, 1e-8), rel=1e-10
+    )
+    for mode in ("primakoff", "radiative"):
+        assert sensitivity.limit(2.0, flat, 0.0113, mode=mode) == pytest.approx(
+            sensitivity.limit(2.0, plain, 0.0113, mode=mode), rel=1e-8
+        )
