@@ -89,7 +89,7 @@ _UNITS = {
 
 _SECTIONS = {
     "experiment": {"name", "title", "site", "status", "references", "description"},
-    "cores": {"name", "power", "distance", "fuel", "fuel_source"},
+    "cores": {"name", "power", "distance", "fuel", "fuel_source", "on_days", "off_days"},
     "crystals": {"target", "mass"},
     "readout": {"kind", "threshold", "resolution", "quenching", "efficiency"},
     "roi": {"low", "high"},
@@ -203,13 +203,23 @@ class Core:
 
     ``fuel``: ``"daya_bay"`` (default) or ``"juno"`` fission fractions of a power reactor
     (:data:`radcevns.flux.FISSION_FRACTIONS`), or ``"u235"``: every fission on U-235 (a research reactor
-    with enriched fuel).
+    with enriched fuel).  ``on_days`` and ``off_days``: days of operation and outage during the data
+    set, when published (the rates use the data set's ``reactor_duty``).
     """
 
     name: str
     power_GW: float
     distance_cm: float
     fuel: str = "daya_bay"
+    on_days: float | None = None
+    off_days: float | None = None
+
+    @property
+    def on_fraction(self) -> float | None:
+        """``on_days / (on_days + off_days)`` when both are known, else None."""
+        if self.on_days is None or self.off_days is None or self.on_days + self.off_days <= 0:
+            return None
+        return self.on_days / (self.on_days + self.off_days)
 
     def reactor(self, **kwargs) -> Reactor:
         """The :class:`radcevns.flux.Reactor` of this core (keywords go to it: ``model``, ``capture``)."""
@@ -453,12 +463,17 @@ def _build(data, rd):
         fuel = c.get("fuel", "daya_bay")
         if fuel not in _FUELS:
             rd.fail(f"{where} fuel", f"must be one of {list(_FUELS)}, got {fuel!r}")
+        days = {
+            key: rd.quantity(c, key, where, "time_days") if key in c else None
+            for key in ("on_days", "off_days")
+        }
         cores.append(
             Core(
                 str(c.get("name", f"core {i + 1}")),
                 rd.quantity(c, "power", where, "power", positive=True),
                 rd.quantity(c, "distance", where, "length", positive=True),
                 fuel,
+                **days,
             )
         )
 

@@ -160,3 +160,11 @@ def test_unknown_experiment_and_missing_file():
         experiments.get("NOPE")
     with pytest.raises(ValueError, match="path"):
         experiments.load("/nonexistent/file.toml")
+
+
+def test_on_and_off_days_of_a_core():
+    core = experiments.get("Dresden-II").cores[0]
+    assert core.on_days == 96.4 and core.off_days == 25.0
+    # the data set's duty was taken from the same numbers (arXiv:2202.09672)
+    assert core.on_fraction == pytest.approx(experiments.get("Dresden-II").detector.reactor_duty, abs=1e-3)
+    assert experiments.get("CONUS+").cores[0].on_fraction is None
