@@ -36,7 +36,9 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
@@ -294,8 +296,9 @@ class Experiment:
         Reactor-on exposure of the data set, kg day.
     dataset : str
         Label of the data set.
-    background : dict
-        Keywords of :class:`radcevns.backgrounds.BackgroundModel` for this experiment.
+    background : mapping
+        Keywords of :class:`radcevns.backgrounds.BackgroundModel` for this experiment (read-only;
+        :func:`get` returns one shared object per file).
     published : tuple of PublishedValue
     references : tuple of str
     path : pathlib.Path
@@ -409,8 +412,19 @@ def names() -> list[str]:
 
 
 def _read_name(path):
+    return _parse(str(path), Path(path).stat().st_mtime_ns)["experiment"]["name"]
+
+
+@lru_cache(maxsize=64)
+def _parse(path, mtime_ns):
+    """The TOML content of a file, cached while the file is unchanged (``mtime_ns`` is the key)."""
     with open(path, "rb") as stream:
-        return tomllib.load(stream)["experiment"]["name"]
+        return tomllib.load(stream)
+
+
+@lru_cache(maxsize=64)
+def _load_shipped(path, mtime_ns):
+    return load(path)
 
 
 def get(name: str) -> Experiment:
@@ -427,7 +441,7 @@ def get(name: str) -> Experiment:
         raise TypeError(f"name must be a string, got {type(name).__name__}")
     for path in sorted(DATA_DIR.glob("*.toml")):
         if _read_name(path).lower() == name.lower():
-            return load(path)
+            return _load_shipped(str(path), path.stat().st_mtime_ns)
     raise ValueError(f"unknown experiment {name!r}; known: {names()}")
 
 
@@ -623,7 +637,7 @@ def _build(data, rd):
         why=why,
         exposure_kg_days_on=on,
         dataset=label,
-        background=background,
+        background=MappingProxyType(background),
         published=tuple(published),
         references=tuple(refs),
     )
