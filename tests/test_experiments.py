@@ -168,3 +168,8 @@ def test_on_and_off_days_of_a_core():
     # the data set's duty was taken from the same numbers (arXiv:2202.09672)
     assert core.on_fraction == pytest.approx(experiments.get("Dresden-II").detector.reactor_duty, abs=1e-3)
     assert experiments.get("CONUS+").cores[0].on_fraction is None
+
+
+def test_the_phase1_mass_constant_matches_the_registry():
+    det = experiments.get("NUCLEUS-10g").detector
+    assert {c.name: c.mass_kg for c in det.crystals} == detector.NUCLEUS_10G_MASSES_KG
