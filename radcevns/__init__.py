@@ -56,6 +56,7 @@ SUBMODULES = (
     "statistics",
     "backgrounds",
     "sensitivity",
+    "experiments",
     "discrimination",
     "limits",
     "implications",

@@ -38,7 +38,21 @@ counted with probability :meth:`Detector.photon_acceptance`
 ``sigma = 0`` this is a sharp window.  Rates per day are per calendar day: they include
 ``86400 s x reactor_duty x live_fraction``.
 
-Presets: :func:`nucleus_10g` (phase 1) and :func:`nucleus_1kg` (the upgrade, our assumption).
+Presets: :func:`nucleus_10g` (phase 1) and :func:`nucleus_1kg` (the upgrade, our assumption); they
+are the detectors of the registry entries ``NUCLEUS-10g`` and ``NUCLEUS-1kg`` of
+:mod:`radcevns.experiments` (data files, same numbers).
+
+Readouts.  A calorimeter measures the recoil energy itself (``readout=None``, the default: nothing
+changes).  An ionisation detector (a germanium diode) sees the *quenched* energy ``E_ee = Q(E_R) E_R``
+(eVee): a :class:`Readout` holds the quenching model (:class:`Lindhard`, default ``k = 0.133 Z^(2/3)
+A^(-1/2)``, or :class:`TabulatedQuenching`, or any callable ``Q(E_R_MeV)``), the threshold and the
+Gaussian resolution in observed energy, and a trigger/selection efficiency curve in observed
+energy.  A detector with a readout keeps ``recoil_threshold_MeV`` and ``recoil_resolution_MeV`` as
+the *recoil-equivalent* threshold ``E_R(threshold_ee)`` and resolution ``sigma_ee / (dE_ee/dE_R)``
+at threshold (derived, for the code that works in recoil energy); the rates of :mod:`radcevns.rates`
+and the nodes of :func:`radcevns.quadrature.recoil_nodes` use the exact observed-energy acceptance
+:meth:`Readout.acceptance`.
+
 Units: masses in kg, energies in MeV, lengths in cm, times in days where the name says so.
 """
 
@@ -66,6 +80,12 @@ __all__ = [
     "DEFAULT_PHOTON_SIGMA_1MEV",
     "DEFAULT_REACTOR_DUTY",
     "StochasticResolution",
+    "Lindhard",
+    "TabulatedQuenching",
+    "READOUT_KINDS",
+    "Readout",
+    "lindhard_k",
+    "lindhard_quenching",
     "Crystal",
     "Detector",
     "units_per_kg",
@@ -118,6 +138,218 @@ class StochasticResolution:
     def __call__(self, E_MeV):
         E = as_array(E_MeV, "E_MeV", nonnegative=True)
         return scalar_or_array(self.sigma_1MeV_MeV * np.sqrt(E))
+
+
+def lindhard_k(Z: float, A: float) -> float:
+    """Lindhard's quenching parameter ``k = 0.133 Z^(2/3) A^(-1/2)`` (0.157 for germanium).
+
+    J. Lindhard, V. Nielsen, M. Scharff and P. V. Thomsen, Mat. Fys. Medd. Dan. Vid. Selsk. 33, 10
+    (1963); ``Z`` is the charge and ``A`` the mass number (or the mean molar mass) of the nucleus.
+    """
+    z = float(as_array(Z, "Z", positive=True))
+    a = float(as_array(A, "A", positive=True))
+    return 0.133 * z ** (2.0 / 3.0) * a**-0.5
+
+
+def lindhard_quenching(E_R_MeV, Z: float, A: float, *, k: float | None = None):
+    """Lindhard quenching factor ``Q = k g / (1 + k g)`` at recoil energies ``E_R_MeV`` (MeV).
+
+    ``g = 3 eps^0.15 + 0.7 eps^0.6 + eps`` with ``eps = 11.5 Z^(-7/3) E_R[keV]``; ``k`` defaults to
+    :func:`lindhard_k`.  ``Q`` is the ratio of the ionisation energy (eVee) to the recoil energy.
+    """
+    E = as_array(E_R_MeV, "E_R_MeV", nonnegative=True)
+    kk = lindhard_k(Z, A) if k is None else float(as_array(k, "k", positive=True))
+    z = float(as_array(Z, "Z", positive=True))
+    eps = 11.5 * z ** (-7.0 / 3.0) * (E * 1e3)
+    g = 3.0 * eps**0.15 + 0.7 * eps**0.6 + eps
+    return scalar_or_array(kk * g / (1.0 + kk * g))
+
+
+@dataclass(frozen=True)
+class Lindhard:
+    """Lindhard quenching of a nucleus of charge ``Z`` and mass number ``A`` (callable: ``Q(E_R_MeV)``).
+
+    Attributes
+    ----------
+    Z, A : float
+        Charge and mass number (the mean molar mass of an element is fine).
+    k : float or None
+        Lindhard's k; None gives ``0.133 Z^(2/3) A^(-1/2)`` (:func:`lindhard_k`).
+    """
+
+    Z: float
+    A: float
+    k: float | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "Z", float(as_array(self.Z, "Z", positive=True)))
+        object.__setattr__(self, "A", float(as_array(self.A, "A", positive=True)))
+        kk = lindhard_k(self.Z, self.A) if self.k is None else float(as_array(self.k, "k", positive=True))
+        object.__setattr__(self, "k", kk)
+
+    def __call__(self, E_R_MeV):
+        return lindhard_quenching(E_R_MeV, self.Z, self.A, k=self.k)
+
+
+@dataclass(frozen=True)
+class TabulatedQuenching:
+    """Quenching factor ``Q(E_R)`` from a table, linear in ``ln E_R``, constant beyond the ends.
+
+    Attributes
+    ----------
+    E_R_MeV : sequence of float
+        Strictly increasing recoil energies in MeV (> 0).
+    Q : sequence of float
+        Quenching factors in (0, 1].
+    """
+
+    E_R_MeV: tuple
+    Q: tuple
+
+    def __post_init__(self):
+        E = as_array(self.E_R_MeV, "E_R_MeV", positive=True).ravel()
+        q = as_array(self.Q, "Q", positive=True).ravel()
+        if E.size < 2 or E.size != q.size:
+            raise ValueError("E_R_MeV and Q must be sequences of the same length (at least 2)")
+        if np.any(np.diff(E) <= 0):
+            raise ValueError("E_R_MeV must be strictly increasing")
+        if np.any(q > 1):
+            raise ValueError("Q must lie in (0, 1]")
+        object.__setattr__(self, "E_R_MeV", tuple(E.tolist()))
+        object.__setattr__(self, "Q", tuple(q.tolist()))
+
+    def __call__(self, E_R_MeV):
+        E = as_array(E_R_MeV, "E_R_MeV", nonnegative=True)
+        x = np.log(np.maximum(E, 1e-300))
+        return scalar_or_array(np.interp(x, np.log(self.E_R_MeV), self.Q))
+
+
+#: Readout kinds understood by :class:`Readout`.
+READOUT_KINDS = ("calorimetric", "ionisation")
+
+
+@dataclass(frozen=True)
+class Readout:
+    """How a recoil of energy ``E_R`` is seen: observed energy, threshold, resolution and efficiency.
+
+    Attributes
+    ----------
+    kind : {"calorimetric", "ionisation"}
+        A calorimeter sees ``E_obs = E_R``; an ionisation detector sees ``E_obs = Q(E_R) E_R`` (eVee).
+    threshold_MeV : float
+        Analysis threshold in observed energy, MeV (eVee for ionisation), > 0.
+    resolution_MeV : float
+        Gaussian sigma of the observed energy in MeV (>= 0).
+    quenching : callable or None
+        ``Q(E_R_MeV)`` in (0, 1] (:class:`Lindhard`, :class:`TabulatedQuenching` or a function);
+        required for ``kind="ionisation"``, ignored for a calorimeter.
+    efficiency : (sequence, sequence) or None
+        Trigger/selection efficiency curve ``(E_obs_MeV, eff)`` (linear interpolation, constant beyond
+        the ends), applied at the mean observed energy on top of the threshold; None: 1.
+    """
+
+    kind: str = "calorimetric"
+    threshold_MeV: float = DEFAULT_RECOIL_THRESHOLD_MEV
+    resolution_MeV: float = DEFAULT_RECOIL_RESOLUTION_MEV
+    quenching: Callable | None = None
+    efficiency: tuple | None = None
+
+    def __post_init__(self):
+        if self.kind not in READOUT_KINDS:
+            raise ValueError(f"kind must be one of {READOUT_KINDS}, got {self.kind!r}")
+        thr = as_array(self.threshold_MeV, "threshold_MeV", positive=True)
+        res = as_array(self.resolution_MeV, "resolution_MeV", nonnegative=True)
+        if thr.ndim or res.ndim:
+            raise ValueError("threshold_MeV and resolution_MeV must be single numbers")
+        object.__setattr__(self, "threshold_MeV", float(thr))
+        object.__setattr__(self, "resolution_MeV", float(res))
+        if self.kind == "ionisation":
+            if not callable(self.quenching):
+                raise ValueError("quenching must be a callable Q(E_R_MeV) for an ionisation readout")
+            probe = np.geomspace(1e-7, 1e-1, 61)
+            q = np.asarray(self.quenching(probe), dtype=np.float64)
+            if q.shape != probe.shape or np.any(~np.isfinite(q)) or np.any(q <= 0) or np.any(q > 1):
+                raise ValueError("quenching(E_R_MeV) must return values in (0, 1], one per energy")
+            if np.any(np.diff(q * probe) <= 0):
+                raise ValueError("the observed energy Q(E_R) E_R must increase with the recoil energy")
+        if self.efficiency is not None:
+            try:
+                e, f = self.efficiency
+            except (TypeError, ValueError) as exc:
+                raise ValueError("efficiency must be a pair (E_obs_MeV, eff) of sequences") from exc
+            e = as_array(e, "efficiency energies", nonnegative=True).ravel()
+            f = as_array(f, "efficiency values", nonnegative=True).ravel()
+            if e.size < 2 or e.size != f.size or np.any(np.diff(e) <= 0) or np.any(f > 1):
+                raise ValueError(
+                    "efficiency: increasing energies and values in [0, 1] of the same length (>= 2)"
+                )
+            object.__setattr__(self, "efficiency", (tuple(e.tolist()), tuple(f.tolist())))
+
+    @property
+    def is_identity(self) -> bool:
+        """True for a calorimeter without an efficiency curve (the recoil-energy code paths apply)."""
+        return self.kind == "calorimetric" and self.efficiency is None
+
+    def observed_energy(self, E_R_MeV):
+        """Mean observed energy (MeV, eVee for ionisation) of a recoil of ``E_R_MeV``."""
+        E = as_array(E_R_MeV, "E_R_MeV", nonnegative=True)
+        if self.kind == "calorimetric":
+            return scalar_or_array(E.copy())
+        return scalar_or_array(np.asarray(self.quenching(E), dtype=np.float64) * E)
+
+    def jacobian(self, E_R_MeV):
+        """``dE_obs / dE_R`` at ``E_R_MeV`` (1 for a calorimeter; central difference in ln E_R)."""
+        E = as_array(E_R_MeV, "E_R_MeV", positive=True)
+        if self.kind == "calorimetric":
+            return scalar_or_array(np.ones_like(E))
+        h = 1e-4
+        up = np.asarray(self.observed_energy(E * math.exp(h)))
+        dn = np.asarray(self.observed_energy(E * math.exp(-h)))
+        return scalar_or_array((up - dn) / (E * (math.exp(h) - math.exp(-h))))
+
+    def recoil_energy(self, E_obs_MeV):
+        """Recoil energy (MeV) whose mean observed energy is ``E_obs_MeV`` (inverse of the readout)."""
+        Eo = as_array(E_obs_MeV, "E_obs_MeV", nonnegative=True)
+        if self.kind == "calorimetric":
+            return scalar_or_array(Eo.copy())
+        grid = np.geomspace(1e-9, 1.0, 2001)
+        obs = np.asarray(self.observed_energy(grid))
+        out = np.exp(np.interp(np.log(np.maximum(Eo, 1e-300)), np.log(obs), np.log(grid)))
+        # one Newton step on the interpolated guess (the grid is 0.01 wide in ln E)
+        out = out - (np.asarray(self.observed_energy(out)) - Eo) / np.asarray(self.jacobian(out))
+        return scalar_or_array(np.where(Eo > 0, out, 0.0))
+
+    def efficiency_at(self, E_obs_MeV):
+        """Trigger/selection efficiency at observed energies ``E_obs_MeV`` (1 without a curve)."""
+        Eo = as_array(E_obs_MeV, "E_obs_MeV", nonnegative=True)
+        if self.efficiency is None:
+            return scalar_or_array(np.ones_like(Eo))
+        e, f = self.efficiency
+        return scalar_or_array(np.interp(Eo, e, f))
+
+    def acceptance(self, E_R_MeV, E_obs_min_MeV=None, E_obs_max_MeV=np.inf):
+        """Probability that a recoil of ``E_R_MeV`` is observed in ``[E_obs_min, E_obs_max]`` and selected.
+
+        ``eff(E_obs) [Phi((hi - E_obs)/sigma) - Phi((lo - E_obs)/sigma)]`` at the mean observed energy
+        ``E_obs`` (``Phi`` the normal CDF; a sharp window for ``sigma = 0``); ``lo`` defaults to the
+        threshold.
+        """
+        E = as_array(E_R_MeV, "E_R_MeV", nonnegative=True)
+        lo = self.threshold_MeV if E_obs_min_MeV is None else float(E_obs_min_MeV)
+        hi = float(E_obs_max_MeV)
+        Eo = np.asarray(self.observed_energy(E), dtype=np.float64)
+        s = self.resolution_MeV
+        if s > 0:
+            up = 1.0 if math.isinf(hi) else ndtr((hi - Eo) / s)
+            win = up - ndtr((lo - Eo) / s)
+        else:
+            win = ((Eo >= lo) & (Eo <= hi)).astype(np.float64)
+        return scalar_or_array(np.asarray(self.efficiency_at(Eo)) * win)
+
+    def recoil_equivalent(self) -> tuple[float, float]:
+        """Recoil-equivalent threshold and resolution (MeV): ``E_R(thr)`` and ``sigma / (dE_obs/dE_R)``."""
+        thr = float(self.recoil_energy(self.threshold_MeV))
+        return thr, self.resolution_MeV / float(self.jacobian(thr))
 
 
 @dataclass(frozen=True)
@@ -211,6 +443,11 @@ class Detector:
         Calendar days of data taking used by the ``*_counts`` helpers (default 365.25).
     name : str
         Label for tables and plots.
+    readout : Readout or None
+        How recoils are seen (module docstring); None (default) is a calorimeter with the recoil
+        threshold and resolution above.  With a readout, ``recoil_threshold_MeV`` and
+        ``recoil_resolution_MeV`` are replaced by its recoil-equivalent values
+        (:meth:`Readout.recoil_equivalent`).
     """
 
     crystals: tuple
@@ -224,10 +461,17 @@ class Detector:
     reactor_duty: float = DEFAULT_REACTOR_DUTY
     exposure_days: float = 365.25
     name: str = "detector"
+    readout: Readout | None = None
 
     def __post_init__(self):
         set_ = lambda key, value: object.__setattr__(self, key, value)  # noqa: E731 (frozen dataclass)
         set_("crystals", _as_crystals(self.crystals))
+        if self.readout is not None:
+            if not isinstance(self.readout, Readout):
+                raise ValueError(f"readout must be a radcevns.detector.Readout or None, got {self.readout!r}")
+            thr_r, res_r = self.readout.recoil_equivalent()
+            set_("recoil_threshold_MeV", thr_r)
+            set_("recoil_resolution_MeV", res_r)
         thr = as_array(self.recoil_threshold_MeV, "recoil_threshold_MeV", nonnegative=True)
         res = as_array(self.recoil_resolution_MeV, "recoil_resolution_MeV", nonnegative=True)
         if thr.ndim or res.ndim:
@@ -291,6 +535,11 @@ class Detector:
     def targets(self) -> tuple:
         """The target objects, one per crystal group."""
         return tuple(c.target for c in self.crystals)
+
+    @property
+    def observed_readout(self) -> Readout | None:
+        """The readout if it is not the identity of a plain calorimeter, else None."""
+        return None if self.readout is None or self.readout.is_identity else self.readout
 
     @property
     def live_seconds_per_day(self) -> float:
@@ -365,16 +614,26 @@ class Detector:
             "live fraction": self.live_fraction,
             "reactor duty": self.reactor_duty,
             "exposure [days]": self.exposure_days,
+            "readout": "calorimetric" if self.readout is None else self.readout.kind,
         }
+
+
+def _registry_detector(name):
+    # the presets live in the experiment registry (radcevns/data/experiments/*.toml); imported here
+    # on first use because radcevns.experiments builds on this module
+    from .experiments import get
+
+    return get(name).detector
 
 
 def nucleus_10g(**changes) -> Detector:
     """NUCLEUS phase 1 ("NUCLEUS-10g"): 6.8 g of CaWO4 and 4.5 g of Al2O3 (two 3x3 cube arrays).
 
     Threshold 20 eV, recoil resolution 3 eV, the Ge cryogenic outer veto as photon detector; the other
-    defaults are those of :class:`Detector` (module docstring).  Keyword arguments override fields.
+    defaults are those of :class:`Detector` (module docstring).  The numbers are read from the
+    registry entry ``NUCLEUS-10g`` of :mod:`radcevns.experiments`.  Keyword arguments override fields.
     """
-    base = Detector(crystals=tuple(NUCLEUS_10G_MASSES_KG.items()), name="NUCLEUS-10g")
+    base = _registry_detector("NUCLEUS-10g")
     return base.replace(**changes) if changes else base
 
 
@@ -385,7 +644,8 @@ def nucleus_1kg(**changes) -> Detector:
     kilogram into CaWO4 because tungsten (Z = 74) carries the Z^2-enhanced Primakoff and radiative
     rates: per unit mass, sum(Z^2) is four times that of Al2O3 (above a 20 eV threshold the Primakoff
     rate per kg is about twice that of Al2O3 at m_N = 2 MeV, the light nuclei recoiling harder).
+    The numbers are read from the registry entry ``NUCLEUS-1kg`` of :mod:`radcevns.experiments`.
     Keyword arguments override fields.
     """
-    base = Detector(crystals=(("CaWO4", 1.0),), name="NUCLEUS-1kg")
+    base = _registry_detector("NUCLEUS-1kg")
     return base.replace(**changes) if changes else base

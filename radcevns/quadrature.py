@@ -34,6 +34,7 @@ from functools import lru_cache
 
 import numpy as np
 from numba import njit
+from scipy.special import erfc
 
 from ._validate import as_array
 from .constants import SECONDS_PER_DAY
@@ -329,8 +330,10 @@ def _count_recoil_nodes(Es, Ews, m, M, rthr, rsig, du_max, ngl):
 
 
 @njit(cache=True, nogil=True)
-def _fill_recoil_nodes(Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, need_pol, du_max, gx, gw, W, EN, PN, PL):
-    """Weights ``Phi dE x n_T x dsigma/dE_R dE_R x eps_R`` / (alpha mu^2), E_N, p_N, P_L at every node."""
+def _fill_recoil_nodes(
+    Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, need_pol, du_max, gx, gw, W, EN, PN, PL, ER
+):
+    """Weights ``Phi dE x n_T x dsigma/dE_R dE_R x eps_R`` / (alpha mu^2), E_N, p_N, P_L, E_R per node."""
     i = 0
     ngl = gx.shape[0]
     for k in range(Es.shape[0]):
@@ -360,6 +363,7 @@ def _fill_recoil_nodes(Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, need_pol, du_m
                             eff = 1.0 if R >= rthr else 0.0
                         E_N = E - R
                         p2 = E_N * E_N - m * m
+                        ER[i] = R
                         W[i] = 0.0
                         EN[i] = E_N
                         PN[i] = 1.0
@@ -389,6 +393,8 @@ class RecoilNodes:
         Energy and momentum of N in MeV.
     P_L : ndarray
         Longitudinal polarisation of N (only filled when asked for; zeros otherwise).
+    E_R : ndarray or None
+        Recoil energy (MeV) of every node.
     """
 
     n: int
@@ -396,6 +402,7 @@ class RecoilNodes:
     E_N: np.ndarray
     p_N: np.ndarray
     P_L: np.ndarray
+    E_R: np.ndarray | None = None
 
 
 def recoil_nodes(
@@ -415,7 +422,10 @@ def recoil_nodes(
     m_N : float
         Sterile-neutrino mass in MeV.
     detector : Detector
-        Its crystals, recoil threshold and resolution are used.
+        Its crystals, recoil threshold and resolution are used.  With a non-trivial
+        :class:`radcevns.detector.Readout` (ionisation, efficiency curve) the threshold is given in
+        observed energy: the nodes are laid out with the recoil-equivalent threshold and resolution
+        and the efficiency at each node is the exact :meth:`Readout.acceptance` of its recoil.
     flux : Flux, optional
         Default :func:`radcevns.flux.chooz`.
     form_factor : {"helm", "klein-nystrand", "none"}
@@ -438,7 +448,7 @@ def recoil_nodes(
     ff = form_factor_code(form_factor)
     rsig = ex.recoil_resolution_MeV
     n = _count_recoil_nodes(Es, Ews, m, ex.M, rthr, rsig, _DU_MAX, _GL_R_X.size)
-    W, EN, PN, PL = (np.empty(n) for _ in range(4))
+    W, EN, PN, PL, ER = (np.empty(n) for _ in range(5))
     _fill_recoil_nodes(
         Es,
         Ews,
@@ -458,5 +468,15 @@ def recoil_nodes(
         EN,
         PN,
         PL,
+        ER,
     )
-    return RecoilNodes(n, W, EN, PN, PL)
+    readout = detector.observed_readout
+    if readout is not None:
+        # replace the Gaussian threshold in recoil energy by the exact observed-energy acceptance
+        if rsig > 0.0:
+            kernel_eff = 0.5 * erfc((rthr - ER) / (math.sqrt(2.0) * rsig))
+        else:
+            kernel_eff = (ER >= rthr).astype(np.float64)
+        ok = (W != 0.0) & (kernel_eff > 0.0)
+        W = np.where(ok, W * np.asarray(readout.acceptance(ER)) / np.where(ok, kernel_eff, 1.0), 0.0)
+    return RecoilNodes(n, W, EN, PN, PL, ER)

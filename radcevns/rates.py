@@ -23,6 +23,15 @@ kinematic minimum ``E_R^min ~ m_N^4 / (8 M E_nu^2)``, so without a recoil thresh
 ``ln(1/m_N)``. :func:`primakoff_rate` integrates down to the exact ``E_R^min`` for any ``m_N > 0``
 and returns ``inf`` for ``m_N = 0`` without a threshold (the rate diverges).
 
+Observed energy: a :class:`~radcevns.detector.Detector` with a non-trivial
+:class:`~radcevns.detector.Readout` (an ionisation detector seeing the quenched energy in eVee, or a
+trigger-efficiency curve) gets its spectra and windows in *observed* energy: ``E_R`` arguments,
+``E_R_min``/``E_R_max`` and the returned densities are per observed MeV (MeVee). The spectrum is
+``eff(E_obs) int dt G(E_obs - t; sigma) f(E_R(t)) / (dt/dE_R)`` with ``f`` the true recoil spectrum
+and ``t = Q(E_R) E_R``; a window is ``int dE_R f(E_R) x acceptance(E_R)``
+(:meth:`radcevns.detector.Readout.acceptance`). A calorimeter without an efficiency curve takes the
+recoil-energy code path unchanged.
+
 Units: MeV, cm, cm^2, s. Rates for a *target* are per kg of target per day of reactor-on time;
 rates for a *Detector* are per calendar day for the whole detector (``x 86400 s x reactor_duty x
 live_fraction``). ``mu`` in Bohr magnetons (convention A, ``L = (mu/2) nubar sigma^{ab} N F_ab +
@@ -103,6 +112,20 @@ class _FluxTable:
 
     def args(self):
         return self.cuts, self.n_cells, self.offsets, self.values
+
+
+_TABLE_CACHE: dict = {}
+
+
+def _flux_table(fl):
+    """The :class:`_FluxTable` of ``fl``, reused while the same flux object comes back (one entry)."""
+    hit = _TABLE_CACHE.get(id(fl))
+    if hit is not None and hit[0] is fl:
+        return hit[1]
+    table = _FluxTable(fl)
+    _TABLE_CACHE.clear()
+    _TABLE_CACHE[id(fl)] = (fl, table)  # the reference keeps fl alive, so its id is not reused
+    return table
 
 
 @njit(cache=True)
@@ -273,6 +296,98 @@ def _recoil_top(kind, flux, m, M):
 
 
 # --------------------------------------------------------------------------------------------------
+# observed energy (readouts other than a plain calorimeter)
+# --------------------------------------------------------------------------------------------------
+def _observed_readout(detector_or_target, recoil_resolution_MeV):
+    """The detector's non-trivial readout, or None (targets, calorimeters, explicit resolution)."""
+    if isinstance(detector_or_target, Detector) and recoil_resolution_MeV is None:
+        return detector_or_target.observed_readout
+    return None
+
+
+def _default_threshold(target, recoil_resolution_MeV):
+    if not isinstance(target, Detector):
+        return 0.0
+    readout = _observed_readout(target, recoil_resolution_MeV)
+    return target.recoil_threshold_MeV if readout is None else readout.threshold_MeV
+
+
+def _true_spectrum(R, args):
+    """Unsmeared recoil spectrum at true recoil energies R (natural units, per second)."""
+    kind, ex, table, m, ff, sin2w, n_enu = args
+    R = np.ascontiguousarray(R, dtype=np.float64).ravel()
+    out = np.empty(R.size)
+    _spectrum_kernel(
+        kind, R, 0.0, m, ex.Z, ex.A, ex.M, ex.weight, sin2w, ff, *table.args(),
+        _GL16_X, _GL16_W, n_enu, _GL24_X, _GL24_W, out,
+    )  # fmt: skip
+    return out
+
+
+def _observed_spectrum(E_obs, readout, args):
+    """dR/dE_obs at observed energies (natural units per second, see the module docstring)."""
+    x = np.ascontiguousarray(E_obs, dtype=np.float64).ravel()
+    s = readout.resolution_MeV
+    eff = np.asarray(readout.efficiency_at(x), dtype=np.float64)
+    if s <= 0.0:
+        ok = x > 0
+        R = np.where(ok, np.asarray(readout.recoil_energy(np.where(ok, x, 1.0))), 1.0)
+        f = _true_spectrum(R, args) / np.asarray(readout.jacobian(R))
+        return np.where(ok, eff * f, 0.0)
+    # Gauss-Legendre in the observed energy t on two panels split at x, +-6 sigma
+    nodes, weights, owner = [], [], []
+    for i, xi in enumerate(x):
+        a, b = max(xi - _SMEAR_SIGMAS * s, 1e-4 * s), xi + _SMEAR_SIGMAS * s
+        for lo, hi in ((a, max(a, xi)), (max(a, xi), b)):
+            if hi <= lo:
+                continue
+            half, mid = 0.5 * (hi - lo), 0.5 * (hi + lo)
+            t = mid + half * _GL24_X
+            nodes.append(t)
+            weights.append(half * _GL24_W * np.exp(-0.5 * ((xi - t) / s) ** 2) / (math.sqrt(2 * math.pi) * s))
+            owner.append(np.full(t.size, i))
+    t, w, own = (np.concatenate(v) for v in (nodes, weights, owner))
+    R = np.asarray(readout.recoil_energy(t))
+    f = _true_spectrum(R, args) / np.asarray(readout.jacobian(R))
+    out = np.bincount(own, weights=w * f, minlength=x.size)
+    return eff * out
+
+
+def _observed_window(lo, hi, r_top, readout, args):
+    """int dE_R f(E_R) acceptance(E_R; lo, hi) over ln E_R panels (natural units per second)."""
+    s = readout.resolution_MeV
+    obs_lo = max(lo - 7.0 * s, 1e-3 * lo)
+    obs_hi = hi + 7.0 * s
+    cand = [obs_lo, lo, obs_hi]
+    if s > 0:
+        cand += [lo - 3 * s, lo + 3 * s, hi - 3 * s, hi + 3 * s]
+    if readout.efficiency is not None:
+        cand += list(readout.efficiency[0])
+    cand = np.array([c for c in cand if np.isfinite(c) and obs_lo <= c <= obs_hi])
+    R_cuts = np.unique(np.asarray(readout.recoil_energy(np.sort(cand))))
+    R_cuts = R_cuts[(R_cuts > 0) & (R_cuts < r_top)]
+    top = min(float(readout.recoil_energy(obs_hi)) if np.isfinite(obs_hi) else np.inf, r_top)
+    R_cuts = np.unique(np.concatenate([R_cuts, [top]]))
+    if R_cuts.size < 2:
+        return 0.0
+    u = np.log(R_cuts)
+    pieces = []
+    for a, b in zip(u[:-1], u[1:], strict=True):
+        k = max(1, int(math.ceil((b - a) / 0.1)))
+        pieces.append(np.linspace(a, b, k + 1)[:-1])
+    u = np.concatenate([*pieces, [u[-1]]])
+    mid, half = 0.5 * (u[1:] + u[:-1]), 0.5 * np.diff(u)
+    un = (mid[:, None] + half[:, None] * _GL16_X[None, :]).ravel()
+    R = np.exp(un)
+    w = (half[:, None] * _GL16_W[None, :]).ravel() * R
+    acc = np.asarray(readout.acceptance(R, lo, hi), dtype=np.float64)
+    keep = acc > 0
+    if not np.any(keep):
+        return 0.0
+    return float(np.sum(w[keep] * acc[keep] * _true_spectrum(R[keep], args)))
+
+
+# --------------------------------------------------------------------------------------------------
 # SM CEvNS and Primakoff recoil spectra
 # --------------------------------------------------------------------------------------------------
 def _recoil_spectrum(
@@ -281,7 +396,11 @@ def _recoil_spectrum(
     R = as_array(E_R, "E_R", nonnegative=True)
     ex = exposure(detector_or_target, recoil_resolution_MeV)
     fl = as_flux(flux)
-    table = _FluxTable(fl)
+    table = _flux_table(fl)
+    readout = _observed_readout(detector_or_target, recoil_resolution_MeV)
+    if readout is not None:
+        args = (kind, ex, table, float(m_N), form_factor_code(form_factor), float(sin2w), int(n_enu))
+        return _observed_spectrum(R, readout, args).reshape(R.shape) * ex.seconds, ex
     out = np.empty(R.size)
     _spectrum_kernel(
         kind,
@@ -377,8 +496,12 @@ def _recoil_rate(
 ):
     ex = exposure(detector_or_target, recoil_resolution_MeV)
     fl = as_flux(flux)
-    table = _FluxTable(fl)
+    table = _flux_table(fl)
     r_top = _recoil_top(kind, fl, m_N, ex.M)
+    readout = _observed_readout(detector_or_target, recoil_resolution_MeV)
+    if readout is not None:
+        args = (kind, ex, table, float(m_N), form_factor_code(form_factor), float(sin2w), int(n_enu))
+        return _observed_window(lo, hi, r_top, readout, args) * ex.seconds * MEV2_TO_CM2
     val = _window_kernel(
         kind,
         lo,
@@ -481,7 +604,7 @@ def primakoff_rate(
     m = _scalar(m_N, "m_N", nonnegative=True)
     mu_arr, fac = _mu_factor(mu)
     if E_R_min is None:
-        E_R_min = target.recoil_threshold_MeV if isinstance(target, Detector) else 0.0
+        E_R_min = _default_threshold(target, recoil_resolution_MeV)
     lo = _scalar(E_R_min, "E_R_min", nonnegative=True)
     hi = _scalar(E_R_max, "E_R_max", positive=True, finite=False)
     if not hi > lo:

@@ -74,8 +74,46 @@ _GL4_X, _GL4_W = np.polynomial.legendre.leggauss(4)
 # --------------------------------------------------------------------------------------------------
 
 
+def _observed_binning(det, readout, bg):
+    """Bins in observed energy (eVee for ionisation), true-recoil nodes and the response (internal).
+
+    The bins run from the readout threshold to the observed energy of ``recoil_max_MeV``; the response
+    of a true recoil ``T`` is ``eff(E_obs) x [Phi((e_hi - E_obs)/s) - Phi((e_lo - E_obs)/s)]`` at its
+    mean observed energy ``E_obs`` (:meth:`radcevns.detector.Readout.acceptance`).
+    """
+    lo = readout.threshold_MeV
+    hi = float(readout.observed_energy(bg.recoil_max_MeV))
+    if not hi > lo:
+        raise ValueError(
+            f"recoil_max_MeV ({bg.recoil_max_MeV} MeV, observed {hi} MeV) must lie above the threshold"
+        )
+    edges = np.geomspace(lo, hi, bg.n_bins + 1)
+    sig = readout.resolution_MeV
+    cand = (edges[:, None] + sig * np.array([-6.0, -3.0, 0.0, 3.0, 6.0])[None, :]).ravel()
+    o_lo, o_hi = max(lo - 6.0 * sig, 0.05 * lo), hi + 6.0 * sig
+    if readout.efficiency is not None:
+        cand = np.concatenate([cand, readout.efficiency[0]])
+    cand = np.unique(np.clip(cand, o_lo, o_hi))
+    u = np.log(np.unique(np.asarray(readout.recoil_energy(cand))))
+    pieces = []
+    for a, b in zip(u[:-1], u[1:], strict=True):
+        k = max(1, int(math.ceil((b - a) / 0.25)))
+        pieces.append(np.linspace(a, b, k + 1)[:-1])
+    u = np.concatenate([*pieces, [u[-1]]])
+    mid, half = 0.5 * (u[1:] + u[:-1]), 0.5 * np.diff(u)
+    T = np.exp((mid[:, None] + half[:, None] * _GL4_X[None, :]).ravel())
+    wT = (half[:, None] * _GL4_W[None, :]).ravel() * T
+    resp = np.stack(
+        [np.asarray(readout.acceptance(T, a, b)) for a, b in zip(edges[:-1], edges[1:], strict=True)], 1
+    )
+    return edges, T, wT[:, None] * resp
+
+
 def _recoil_binning(det, bg):
     """Measured-energy bin edges, true-energy quadrature nodes and the response matrix (internal)."""
+    readout = det.observed_readout
+    if readout is not None:
+        return _observed_binning(det, readout, bg)
     lo, hi = det.recoil_threshold_MeV, bg.recoil_max_MeV
     if not hi > lo:
         raise ValueError(f"recoil_max_MeV ({hi} MeV) must lie above the recoil threshold ({lo} MeV)")
@@ -389,6 +427,11 @@ def limit_curve(
             val = setup.limit(float(m), cl, rule)
             return [val] * len(natures)
 
+    elif not _photon_possible(det):
+
+        def one(m):
+            return [math.inf] * len(natures)
+
     else:
         days = float(live_days(det, exposure))
         b = accidental_rate(det, flux=fl, background=bg) * days
@@ -409,6 +452,12 @@ def limit_curve(
     rows = _map_masses(one, flat_m, n_threads)
     res = np.array(rows, dtype=np.float64).T.reshape((len(natures), *masses.shape))
     return res[0] if single else res
+
+
+def _photon_possible(det):
+    """False when the detector cannot record the photon at all (zero efficiency): no radiative reach."""
+    eff = det.photon_efficiency
+    return callable(eff) or eff > 0.0
 
 
 def _map_masses(func, masses, n_threads):
