@@ -691,9 +691,11 @@ def photon_energy_range(
     (E_min, E_max) : tuple of float or ndarray
         Photon energies in MeV.
     """
-    E_N = as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True)
-    m = as_array(m_N, "m_N", positive=True)
-    md = as_array(daughter_mass, "daughter_mass", nonnegative=True)
+    E_N = as_array(E_nu, "E_nu", nonnegative=True, maximum=MAX_ENERGY_MEV) - as_array(
+        E_R, "E_R", nonnegative=True, maximum=MAX_ENERGY_MEV
+    )
+    m = as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
+    md = as_array(daughter_mass, "daughter_mass", nonnegative=True, maximum=MAX_ENERGY_MEV)
     a = 0.5 * (1 - (md / m) ** 2)
     p = np.sqrt(np.maximum(E_N**2 - m**2, 0.0))
     return scalar_or_array(a * (E_N - p)), scalar_or_array(a * (E_N + p))
