@@ -210,8 +210,9 @@ def _periodictable_element(symbol: str, name: str = "target"):
         el = periodictable.elements.symbol(symbol)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _target_error(name, symbol, f"unknown element symbol {symbol!r}") from exc
-    if el.number == 0:  # periodictable's neutron "n"
-        raise _target_error(name, symbol, f"unknown element symbol {symbol!r}")
+    # periodictable's neutron "n" and its isotope aliases "D", "T" are not element symbols here
+    if el.number == 0 or not isinstance(el, periodictable.core.Element):
+        raise _target_error(name, symbol, f"unknown element symbol {symbol!r} (write 'H2', 'H3')")
     return el
 
 
