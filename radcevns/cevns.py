@@ -222,7 +222,8 @@ def magnetic_moment_dsigma_dER(
     Returns
     -------
     float or ndarray
-        cm^2 / MeV per target unit.
+        cm^2 / MeV per target unit; exactly 0 for ``mu = 0`` or above the maximum recoil, ``inf`` where
+        the ``1/E_R`` growth overflows (``E_R`` below about 1e-300 MeV).
     """
     E, R, shape = _grid(E_nu, E_R)
     mu = as_moment(mu, "mu")
@@ -231,8 +232,10 @@ def magnetic_moment_dsigma_dER(
     out = np.empty(E.size)
     _sum_mm(E, R, Z, A, M, w, form_factor_code(form_factor), out)
     pref = np.pi * ALPHA**2 / M_ELECTRON**2 * MEV2_TO_CM2
+    coef = pref * mu**2
     with np.errstate(over="ignore"):  # E_R -> 0 (subnormal): the 1/E_R divergence is an explicit inf
-        return scalar_or_array(out.reshape(shape) * pref * mu**2)
+        val = out.reshape(shape) * np.where(coef > 0, coef, 1.0)
+    return scalar_or_array(np.where((coef > 0) & (out.reshape(shape) != 0), val, 0.0))
 
 
 def sigma(

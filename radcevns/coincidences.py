@@ -176,14 +176,14 @@ def _decay_channels(m, mu_values, nature, decay_moments, daughter_masses):
 _ALPHA_GAMMA = {"dirac": -1.0, "majorana": 0.0}
 
 
-def _natures(nature):
+def _natures(nature, name="nature"):
     if isinstance(nature, str):
         return (as_nature(nature),)
     if not isinstance(nature, list | tuple):
-        raise TypeError(f"nature must be 'dirac', 'majorana' or a list/tuple of them, got {nature!r:.60}")
+        raise TypeError(f"{name} must be 'dirac', 'majorana' or a list/tuple of them, got {nature!r:.60}")
     out = tuple(as_nature(n) for n in nature)
     if not out:
-        raise ValueError("nature must be 'dirac', 'majorana' or a non-empty sequence of them")
+        raise ValueError(f"{name} must be 'dirac', 'majorana' or a non-empty sequence of them")
     return out
 
 
@@ -453,7 +453,7 @@ def radiative_rate_table(
     GIL, so ``n_threads`` (default: numba's thread count or ``os.cpu_count()``) masses run at once.
     """
     masses = as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV).ravel()
-    natures = _natures(natures)
+    natures = _natures(natures, "natures")
     det = _check_detector(detector)
     det = det.replace(**_split_overrides(overrides)) if overrides else det
     ex = exposure(det)
@@ -829,7 +829,7 @@ class RadiativeYield:
         production_channel: bool = True,
     ):
         det = _check_detector(detector)
-        natures = _natures(natures)
+        natures = _natures(natures, "natures")
         m_N = as_float(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
         if extra_decay_moment is not None:
             extra_decay_moment = as_float(

@@ -171,7 +171,8 @@ def dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, ff_radius, ff_code):
     K = _k_factor_kernel(E, E_R, m, M, lo, hi)
     q = math.sqrt(2.0 * M * E_R + E_R * E_R)
     F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
-    return Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
+    # K / E_R first: E_R^2 would underflow for E_R < 1e-154 MeV (m_N = 0: dsigma ~ 1/E_R, inf at the end)
+    return Z * Z * F * F * (K / E_R) / (8.0 * E * E * E_R * M)
 
 
 @njit(cache=True, error_model="numpy")
@@ -321,7 +322,9 @@ def _dsigma_span(i0, i1, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff_code,
                 if hi > 0.0 and r >= lo and r <= hi:
                     acc += w[j] * dsigma_in_range_kernel(e, r, mm, Z[j], M[j], lo, hi, radius[j], ff_code)
         mu_nat = mu[i * smu] * mu_b
-        out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
+        coef = ALPHA * (mu_nat * mu_nat) * cm2_per_mev2
+        # an exact 0 for mu = 0 or a closed point, also where acc overflowed (m_N = 0, E_R -> 0: inf)
+        out[i] = acc * coef if (acc != 0.0 and coef != 0.0) else 0.0
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -343,7 +346,9 @@ def _sigma_span(i0, i1, E, sE, m, sm, mu, smu, Z, M, radius, w, ff_code, gl_x, g
         for j in range(Z.shape[0]):
             acc += w[j] * _sigma_isotope_kernel(e, mm, Z[j], M[j], radius[j], ff_code, gl_x, gl_w)
         mu_nat = mu[i * smu] * mu_b
-        out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
+        coef = ALPHA * (mu_nat * mu_nat) * cm2_per_mev2
+        # an exact 0 for mu = 0 or a closed point, also where acc overflowed (m_N = 0, E_R -> 0: inf)
+        out[i] = acc * coef if (acc != 0.0 and coef != 0.0) else 0.0
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -629,7 +634,8 @@ def dsigma_dER(
     Returns
     -------
     float or ndarray
-        Broadcast over ``E_nu, E_R, m_N, mu``.
+        Broadcast over ``E_nu, E_R, m_N, mu``; exactly 0 for ``mu = 0``.  For ``m_N = 0`` the cross
+        section grows as ``1/E_R``: ``inf`` where that overflows (``E_R`` below about 1e-300 MeV).
 
     Examples
     --------

@@ -166,6 +166,8 @@ def product_rule(flux: Flux, a: float, b: float, k: int, n_cells: int) -> tuple[
     on ``n_cells`` uniform cells in ``u``.  The flux itself may be kinked or jump anywhere (tabulated
     spectra): it only enters through these fine integrals.
     """
+    k = as_nodes(k, "k", maximum=1_000)
+    n_cells = as_nodes(n_cells, "n_cells", maximum=10**6)
     nodes, E, jac, s = _product_points(a, b, k, n_cells)
     return nodes, _product_weights(k, s, np.asarray(flux(E), dtype=np.float64) * jac)
 
