@@ -25,6 +25,7 @@ from radcevns import (
     conventions,
     decay,
     detector,
+    implications,
     nuclear,
     primakoff,
     radiative,
@@ -317,3 +318,22 @@ def test_poisson_upper_limit(b, cl):
     assert finite_nonneg(s)
     assert statistics.poisson_upper_limit(b, cl=min(cl + 0.005, 0.995)) >= s
     assert statistics.critical_q(cl) >= 0 and statistics.critical_q(cl, "chi2") > 0
+
+
+# ------------------------------------------------------------------------------------------------
+# implications
+# ------------------------------------------------------------------------------------------------
+@given(
+    st.floats(min_value=1e-6, max_value=1e3),
+    mu_pos,
+    st.floats(min_value=2.0, max_value=1e12),
+    st.sampled_from(["cutoff", "dimreg", "proceedings"]),
+)
+def test_majorana_mass_loop(m, mu_, ratio, scheme):
+    dm = implications.majorana_mass_loop(m, mu_, Lambda=m * ratio, scheme=scheme)
+    assert finite_nonneg(dm)
+    assert implications.majorana_mass_loop(m, mu_, Lambda=m * ratio, nature="dirac") == 0.0
+    assert close(implications.majorana_mass_loop(m, 2 * mu_, Lambda=m * ratio, scheme=scheme), 4 * dm, 1e-12)
+    if dm > 0:  # the closed-form inverse
+        back = implications.mu_for_majorana_mass(dm, m, Lambda=m * ratio, scheme=scheme)
+        assert close(back, mu_, 1e-9)
