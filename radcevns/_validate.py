@@ -12,7 +12,8 @@ Bounds that protect the numerics:
   (``E^3 M``, ``E^2 M^2``) would approach the float64 range;
 * :data:`MAX_MOMENT_MU_B` -- magnetic moments above it (in Bohr magnetons) are refused;
 * :data:`MAX_NODES` -- quadrature orders and node counts are capped, so that no call does unbounded
-  work; :data:`MAX_EVENTS` caps the number of generated events per call.
+  work; :data:`MAX_EVENTS` caps the number of generated events per call and :data:`MAX_EDGES` the
+  bin edges of a histogram axis.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ MAX_MOMENT_MU_B = 1.0
 MAX_NODES = 100_000
 #: Largest number of events generated in one call.
 MAX_EVENTS = 100_000_000
+#: Largest number of bin edges of a histogram (memory and work grow with the product of two axes).
+MAX_EDGES = 2001
 
 
 def as_array(
@@ -207,8 +210,8 @@ def as_length_or_none(L, name="L"):
     return arr
 
 
-def as_edges(value, name, *, minimum=None, maximum=None, max_size=MAX_NODES + 1):
-    """Strictly increasing 1-d bin edges (at least two, finite, within the bounds)."""
+def as_edges(value, name, *, minimum=None, maximum=None, max_size=MAX_EDGES):
+    """Strictly increasing 1-d bin edges (at least two, at most ``max_size``, finite, within the bounds)."""
     arr = as_array(value, name, minimum=minimum, maximum=maximum)
     if arr.ndim != 1 or arr.size < 2:
         raise ValueError(f"{name} must be a 1-d array of at least two bin edges, got shape {arr.shape}")

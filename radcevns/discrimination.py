@@ -44,7 +44,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri
 
-from ._validate import MAX_ENERGY_MEV, as_array, as_choice, as_edges, as_float, as_int, as_nature
+from ._validate import MAX_EDGES, MAX_ENERGY_MEV, as_array, as_choice, as_edges, as_float, as_int, as_nature
 from .backgrounds import accidental_rate, background_model, check_detector, live_days
 from .coincidences import RadiativeYield, radiative_distributions
 from .detector import Detector
@@ -303,10 +303,10 @@ _MU_SHAPE = 1e-10
 def default_energy_edges(detector, top_MeV=8.0, n_bins=32):
     """Measured photon-energy bins: ``n_bins`` equal bins from the low window edge to ``top_MeV``.
 
-    ``n_bins`` is an integer in [1, 100000]; ``top_MeV`` must lie above the low edge of the photon window.
+    ``n_bins`` is an integer in [1, 2000]; ``top_MeV`` must lie above the low edge of the photon window.
     """
     check_detector(detector)
-    n_bins = as_int(n_bins, "n_bins", minimum=1, maximum=100_000)
+    n_bins = as_int(n_bins, "n_bins", minimum=1, maximum=MAX_EDGES - 1)
     top_MeV = as_float(top_MeV, "top_MeV", positive=True, maximum=MAX_ENERGY_MEV)
     lo, hi = detector.photon_window_MeV
     if not min(hi, top_MeV) > lo:

@@ -113,7 +113,7 @@ from numpy.typing import ArrayLike
 from scipy.constants import electron_volt as _JOULE_PER_EV
 from scipy.special import roots_legendre
 
-from ._validate import MAX_EVENTS, as_array, as_int, as_nodes, scalar_or_array
+from ._validate import MAX_ENERGY_MEV, MAX_EVENTS, as_array, as_int, as_nodes, scalar_or_array
 
 #: Joules per MeV (exact SI value of the elementary charge times 1e6).
 __all__ = [
@@ -1084,6 +1084,8 @@ class CallableFlux(Flux):
         self.func = func
         self.e_min = _scalar(e_min, "e_min", nonnegative=True)
         self.e_max = _scalar(e_max, "e_max", nonnegative=True)
+        if self.e_max > MAX_ENERGY_MEV:
+            raise ValueError(f"e_max must be <= {MAX_ENERGY_MEV:g} MeV, got {self.e_max:g}")
         if not self.e_max > self.e_min:
             raise ValueError("e_max must be larger than e_min")
         self.breakpoints = tuple(float(b) for b in as_array(breakpoints, "breakpoints").ravel())

@@ -987,8 +987,8 @@ def photon_angle_folded(
 def _double_differential(
     E_gamma, cos_theta, E_nu, flux, n_flux, m_N, target, mu, options, n_sub, n_recoil, step
 ):
-    Ge = as_edges(E_gamma, "E_gamma", minimum=0.0, maximum=MAX_ENERGY_MEV, max_size=10_001)
-    Ce = as_edges(cos_theta, "cos_theta", minimum=-1.0, maximum=1.0, max_size=10_001)
+    Ge = as_edges(E_gamma, "E_gamma", minimum=0.0, maximum=MAX_ENERGY_MEV)
+    Ce = as_edges(cos_theta, "cos_theta", minimum=-1.0, maximum=1.0)
     n_sub = as_nodes(n_sub, "n_sub", maximum=1_000)
     n_recoil = as_nodes(n_recoil, "n_recoil", maximum=10_000)
     step = as_float(step, "step", minimum=1e-4, maximum=2.0)
