@@ -220,7 +220,7 @@ def test_moments_out_of_range(mu):
 def test_n_energy_refuses_recoil_above_neutrino_energy():
     raises_naming(ValueError, "E_R", primakoff.n_energy, 1.0, 2.0)
     assert primakoff.n_energy(2.0, 1.0) == 1.0
-    assert primakoff.n_momentum(1.0, 5.0, 0.0) == 0.0 or True  # E_R > E_nu is refused below
+    assert primakoff.n_momentum(1.0, 5.0, 0.0) == 0.0  # no N when E_R > E_nu (was sqrt(16) = 4)
     raises_naming(ValueError, "E_nu", primakoff.sigma, [1.0, np.nan], 1.0, "W184", 3e-8)
 
 
