@@ -884,7 +884,7 @@ class Flux:
         8192 points, with nodes at every breakpoint); reproducible for a given ``seed``.
         """
         size = as_int(n, "n", minimum=0, maximum=MAX_EVENTS)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(as_int(seed, "seed", minimum=0))
         a, b = self._range(e_min, e_max)
         if not b > a:
             raise ValueError("e_min/e_max leave no energy range with flux")

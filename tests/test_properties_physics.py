@@ -337,3 +337,19 @@ def test_majorana_mass_loop(m, mu_, ratio, scheme):
     if dm > 0:  # the closed-form inverse
         back = implications.mu_for_majorana_mass(dm, m, Lambda=m * ratio, scheme=scheme)
         assert close(back, mu_, 1e-9)
+
+
+@given(
+    st.sampled_from(["W184", "Ca40", "O16", "CaWO4"]),
+    st.floats(min_value=1e-4, max_value=8.0),
+    st.integers(min_value=1, max_value=10**6),
+)
+def test_just_above_threshold(target, m, ulps):
+    """Up to 1e6 ulp above the production threshold (where the kernels used to loop forever)."""
+    E = float(primakoff.threshold(m, target))
+    for _ in range(3):
+        E = float(np.nextafter(E, np.inf))
+    E = E * (1.0 + ulps * 2.2e-16)
+    a = radiative.photon_angle([-0.5, 0.5], E, m, target, 3e-8, n_psi=8)
+    d = radiative.double_differential([0.0, 0.5 * m, 2.0 * m], [-1.0, 0.0, 1.0], E, m, target, 3e-8)
+    assert finite_nonneg(a) and finite_nonneg(d)
