@@ -634,8 +634,9 @@ def dsigma_dER(
     Returns
     -------
     float or ndarray
-        Broadcast over ``E_nu, E_R, m_N, mu``; exactly 0 for ``mu = 0``.  For ``m_N = 0`` the cross
-        section grows as ``1/E_R``: ``inf`` where that overflows (``E_R`` below about 1e-300 MeV).
+        Broadcast over ``E_nu, E_R, m_N, mu``; exactly 0 for ``mu = 0``.  For ``m_N = 0`` (or so small
+        that ``m_N^2`` underflows) the cross section grows as ``1/E_R``: ``inf`` where that overflows
+        (``E_R`` below about 1e-300 MeV).
 
     Examples
     --------
