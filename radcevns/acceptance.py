@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from ._validate import MAX_ENERGY_MEV, as_float
 from .detector import Detector
 
 __all__ = [
@@ -50,7 +51,7 @@ E_CELL_MIN = 1e-8
 def photon_grid(detector: Detector, top_MeV: float, nodes=()) -> np.ndarray:
     """Cell edges in MeV: 0, :data:`N_CELLS` log-spaced edges up to ``top_MeV``, the photon-window
     edges of ``detector`` and the extra ``nodes`` (kept where they lie inside ``(0, top_MeV)``)."""
-    top = float(top_MeV)
+    top = as_float(top_MeV, "top_MeV", minimum=2.0 * E_CELL_MIN, maximum=MAX_ENERGY_MEV)
     lo, hi = detector.photon_window_MeV
     edges = [0.0, *np.geomspace(E_CELL_MIN, top, N_CELLS)]
     edges += [x for x in (lo, hi, *nodes) if 0.0 < x < top]

@@ -42,7 +42,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike
 
-from ._validate import as_array
+from ._validate import MAX_ENERGY_MEV, as_array
 from .constants import E_CHARGE
 
 __all__ = [
@@ -470,7 +470,8 @@ _SHELL_RTOL = 1e-6
 
 
 def _four_vectors(value, name):
-    arr = as_array(value, name)
+    # components up to 1e12 MeV in any frame: their squares stay far from the float64 range
+    arr = as_array(value, name, minimum=-1e12, maximum=1e12)
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != 4:
@@ -557,8 +558,8 @@ def _upscattering_rho(k1, k2, p1, p2, m_N, Z, mu_per_mev, form_factor, beam):
         "p2": _four_vectors(p2, "p2"),
     }
     scal = {
-        "m_N": as_array(m_N, "m_N", nonnegative=True),
-        "Z": as_array(Z, "Z", positive=True),
+        "m_N": as_array(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV),
+        "Z": as_array(Z, "Z", positive=True, maximum=200.0),
         "mu_per_mev": as_array(mu_per_mev, "mu_per_mev"),
         "form_factor": as_array(form_factor, "form_factor"),
     }
@@ -749,7 +750,10 @@ def msq_decay(
         "k_nu": _four_vectors(k_nu, "k_nu"),
         "k_gamma": _four_vectors(k_gamma, "k_gamma"),
     }
-    scal = {"m_N": as_array(m_N, "m_N", positive=True), "mu_per_mev": as_array(mu_per_mev, "mu_per_mev")}
+    scal = {
+        "m_N": as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV),
+        "mu_per_mev": as_array(mu_per_mev, "mu_per_mev"),
+    }
     n, v, s = _broadcast_events(vecs, scal)
     _check_mass_shell(v["k_n"], s["m_N"], "k_n")
     _check_mass_shell(v["k_nu"], 0.0, "k_nu")
@@ -845,9 +849,9 @@ def msq_radiative(
         "p2": _four_vectors(p2, "p2"),
     }
     scal = {
-        "m_N": as_array(m_N, "m_N", positive=True),
+        "m_N": as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV),
         "width": as_array(width, "width", positive=True),
-        "Z": as_array(Z, "Z", positive=True),
+        "Z": as_array(Z, "Z", positive=True, maximum=200.0),
         "mu_prod_per_mev": as_array(mu_prod_per_mev, "mu_prod_per_mev"),
         "mu_decay_per_mev": as_array(mu_decay_per_mev, "mu_decay_per_mev"),
         "form_factor": as_array(form_factor, "form_factor"),

@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, scalar_or_array
+from ._validate import as_energy, as_float, as_moment, as_nodes, broadcast, scalar_or_array
 from .constants import ALPHA, G_FERMI, M_ELECTRON, MEV2_TO_CM2, SIN2_THETA_W
 from .nuclear import Target, form_factor_code, form_factor_kernel, target_arrays
 
@@ -100,9 +100,9 @@ assert abs(G_FERMI - 1.1663787e-11) < 1e-20  # value hard-coded in dsigma_kernel
 
 
 def _grid(E_nu, E_R):
-    E = as_array(E_nu, "E_nu", nonnegative=True)
-    R = as_array(E_R, "E_R", nonnegative=True)
-    E, R = np.broadcast_arrays(E, R)
+    E = as_energy(E_nu, "E_nu")
+    R = as_energy(E_R, "E_R")
+    E, R = broadcast(("E_nu", E), ("E_R", R))
     return np.ascontiguousarray(E).ravel(), np.ascontiguousarray(R).ravel(), E.shape
 
 
@@ -121,6 +121,7 @@ def weak_charge(target: Target, *, sin2_theta_w: float = SIN2_THETA_W) -> float:
     float
         Dimensionless weak charge.
     """
+    sin2_theta_w = as_float(sin2_theta_w, "sin2_theta_w", minimum=0.0, maximum=1.0)
     Z, A, _, w = target_arrays(target)
     return float(np.sum(w * ((A - Z) - Z * (1.0 - 4.0 * sin2_theta_w))))
 
@@ -139,7 +140,7 @@ def max_recoil(E_nu: ArrayLike, target: Target) -> float | np.ndarray:
     float or ndarray
         Recoil energy in MeV.
     """
-    E = as_array(E_nu, "E_nu", nonnegative=True)
+    E = as_energy(E_nu, "E_nu")
     _, _, M, _ = target_arrays(target)
     return scalar_or_array(2.0 * E**2 / (M.min() + 2.0 * E))
 
@@ -160,7 +161,7 @@ def min_neutrino_energy(E_R: ArrayLike, target: Target) -> float | np.ndarray:
     float or ndarray
         Neutrino energy in MeV.
     """
-    R = as_array(E_R, "E_R", nonnegative=True)
+    R = as_energy(E_R, "E_R")
     _, _, M, _ = target_arrays(target)
     return scalar_or_array(0.5 * (R + np.sqrt(R**2 + 2.0 * M.min() * R)))
 
@@ -193,9 +194,10 @@ def dsigma_dER(
         cm^2 / MeV per target unit; exactly 0 above the maximum recoil.
     """
     E, R, shape = _grid(E_nu, E_R)
+    sin2_theta_w = as_float(sin2_theta_w, "sin2_theta_w", minimum=0.0, maximum=1.0)
     Z, A, M, w = target_arrays(target)
     out = np.empty(E.size)
-    _sum_sm(E, R, Z, A - Z, A, M, w, float(sin2_theta_w), form_factor_code(form_factor), out)
+    _sum_sm(E, R, Z, A - Z, A, M, w, sin2_theta_w, form_factor_code(form_factor), out)
     return scalar_or_array((out * MEV2_TO_CM2).reshape(shape))
 
 
@@ -220,15 +222,20 @@ def magnetic_moment_dsigma_dER(
     Returns
     -------
     float or ndarray
-        cm^2 / MeV per target unit.
+        cm^2 / MeV per target unit; exactly 0 for ``mu = 0`` or above the maximum recoil, ``inf`` where
+        the ``1/E_R`` growth overflows (``E_R`` below about 1e-300 MeV).
     """
     E, R, shape = _grid(E_nu, E_R)
-    mu = as_array(mu, "mu", nonnegative=True)
+    mu = as_moment(mu, "mu")
+    broadcast(("E_nu", E.reshape(shape)), ("mu", mu))
     Z, A, M, w = target_arrays(target)
     out = np.empty(E.size)
     _sum_mm(E, R, Z, A, M, w, form_factor_code(form_factor), out)
     pref = np.pi * ALPHA**2 / M_ELECTRON**2 * MEV2_TO_CM2
-    return scalar_or_array(out.reshape(shape) * pref * mu**2)
+    coef = pref * mu**2
+    with np.errstate(over="ignore"):  # E_R -> 0 (subnormal): the 1/E_R divergence is an explicit inf
+        val = out.reshape(shape) * np.where(coef > 0, coef, 1.0)
+    return scalar_or_array(np.where((coef > 0) & (out.reshape(shape) != 0), val, 0.0))
 
 
 def sigma(
@@ -264,7 +271,9 @@ def sigma(
     >>> f"{cevns.sigma(5.0, 'W184'):.4e}"
     '1.1891e-39'
     """
-    E = as_array(E_nu, "E_nu", nonnegative=True)
+    E = as_energy(E_nu, "E_nu")
+    n_points = as_nodes(n_points, "n_points", maximum=10_000)
+    sin2_theta_w = as_float(sin2_theta_w, "sin2_theta_w", minimum=0.0, maximum=1.0)
     x, wq = np.polynomial.legendre.leggauss(n_points)
     # integrate each isotope up to its own endpoint
     Z, A, M, w = target_arrays(target)

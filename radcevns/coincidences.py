@@ -45,7 +45,20 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtr
 
-from ._validate import as_array, as_nature, scalar_or_array
+from ._validate import (
+    MAX_ENERGY_MEV,
+    MAX_EVENTS,
+    MAX_MOMENT_MU_B,
+    as_array,
+    as_bool,
+    as_choice,
+    as_edges,
+    as_float,
+    as_int,
+    as_nature,
+    as_nodes,
+    scalar_or_array,
+)
 from .acceptance import PhotonAcceptance, box_kernel, cell_index_kernel
 from .constants import ALPHA, HBARC_MEV_CM, MEV2_TO_CM2, MU_B_PER_MEV
 from .decay import decay_probability_kernel
@@ -163,12 +176,14 @@ def _decay_channels(m, mu_values, nature, decay_moments, daughter_masses):
 _ALPHA_GAMMA = {"dirac": -1.0, "majorana": 0.0}
 
 
-def _natures(nature):
+def _natures(nature, name="nature"):
     if isinstance(nature, str):
         return (as_nature(nature),)
+    if not isinstance(nature, list | tuple):
+        raise TypeError(f"{name} must be 'dirac', 'majorana' or a list/tuple of them, got {nature!r:.60}")
     out = tuple(as_nature(n) for n in nature)
     if not out:
-        raise ValueError("nature must be 'dirac', 'majorana' or a sequence of them")
+        raise ValueError(f"{name} must be 'dirac', 'majorana' or a non-empty sequence of them")
     return out
 
 
@@ -176,7 +191,7 @@ class _Variants:
     """The (nature, mu) combinations sharing one set of recoil nodes (internal)."""
 
     def __init__(self, m, mu, natures, L, decay_moments, daughter_masses):
-        self.mu = as_array(mu, "mu", nonnegative=True)
+        self.mu = as_array(mu, "mu", nonnegative=True, maximum=MAX_MOMENT_MU_B)
         mus = self.mu.ravel()
         alphas, kappas, prefs, brs = [], [], [], []
         for nat in natures:
@@ -235,7 +250,7 @@ def _check_detector(detector):
 def _prepare(m_N, detector, mu, nature, flux, decay_moments, daughter_masses, overrides):
     det = _check_detector(detector)
     det = det.replace(**_split_overrides(overrides)) if overrides else det
-    m = _scalar(m_N, "m_N", positive=True)
+    m = _scalar(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
     natures = _natures(nature)
     var = _Variants(m, mu, natures, det.decay_length_cm, decay_moments, daughter_masses)
     return det, m, natures, var, exposure(det), as_flux(flux)
@@ -298,6 +313,8 @@ def radiative_rate(
     >>> f"{rate:.3e} per day"
     '2.081e-02 per day'
     """
+    method = as_choice(method, "method", ("fast", "grid"))
+    n_flux = as_nodes(n_flux, "n_flux")
     det, m, natures, var, ex, fl = _prepare(
         m_N,
         detector,
@@ -435,13 +452,18 @@ def radiative_rate_table(
     Returns an array of shape ``(len(m_N), len(natures), *mu.shape)``; the numba kernels release the
     GIL, so ``n_threads`` (default: numba's thread count or ``os.cpu_count()``) masses run at once.
     """
-    masses = as_array(m_N, "m_N", positive=True).ravel()
-    natures = _natures(natures)
+    masses = as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV).ravel()
+    natures = _natures(natures, "natures")
     det = _check_detector(detector)
     det = det.replace(**_split_overrides(overrides)) if overrides else det
     ex = exposure(det)
     fl = as_flux(flux)
-    mu_arr = as_array(mu, "mu", nonnegative=True)
+    mu_arr = as_array(mu, "mu", nonnegative=True, maximum=MAX_MOMENT_MU_B)
+    n_flux = as_nodes(n_flux, "n_flux")
+    if n_threads is not None:
+        n_threads = as_int(n_threads, "n_threads", minimum=1, maximum=1024)
+    if masses.size == 0:  # no masses: an empty table of the documented shape
+        return np.zeros((0, len(natures), *mu_arr.shape))
 
     def one(m):
         var = _Variants(float(m), mu_arr, natures, det.decay_length_cm, decay_moments, daughter_masses)
@@ -454,7 +476,7 @@ def radiative_rate_table(
             n_threads = numba.get_num_threads()
         except Exception:  # pragma: no cover
             n_threads = os.cpu_count() or 1
-    n_threads = max(1, int(n_threads))
+    n_threads = max(1, n_threads)
     if n_threads == 1 or masses.size == 1:
         rows = [one(m) for m in masses]
     else:
@@ -619,7 +641,13 @@ def radiative_distributions(
     RadiativeDistributions
     """
     if not isinstance(nature, str):
-        raise ValueError("nature must be a single string here ('dirac' or 'majorana')")
+        raise TypeError("nature must be a single string here ('dirac' or 'majorana')")
+    cos_method = as_choice(cos_method, "cos_method", ("quadrature", "mc", "none"))
+    n_events = as_int(n_events, "n_events", minimum=0, maximum=MAX_EVENTS)
+    n_flux = as_nodes(n_flux, "n_flux")
+    n_flux_angle = as_nodes(n_flux_angle, "n_flux_angle")
+    n_cos_gauss = as_nodes(n_cos_gauss, "n_cos_gauss", maximum=1000)
+    angle_step = as_float(angle_step, "angle_step", minimum=1e-4, maximum=2.0)
     det, m, natures, var, ex, fl = _prepare(
         m_N, detector, mu, nature, flux, decay_moments, daughter_masses, overrides
     )
@@ -629,16 +657,10 @@ def radiative_distributions(
     mu_f = float(var.mu)
     if energy_edges is None:
         energy_edges = np.linspace(0.0, float(fl.e_max), 101)
-    edges = as_array(energy_edges, "energy_edges", nonnegative=True)
-    if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
-        raise ValueError("energy_edges must be increasing bin edges (at least two)")
+    edges = as_edges(energy_edges, "energy_edges", minimum=0.0, maximum=MAX_ENERGY_MEV)
     if cos_edges is None:
         cos_edges = np.linspace(-1.0, 1.0, 41)
-    cedges = as_array(cos_edges, "cos_edges")
-    if cedges.ndim != 1 or cedges.size < 2 or np.any(np.diff(cedges) <= 0) or np.any(np.abs(cedges) > 1):
-        raise ValueError("cos_edges must be increasing bin edges within [-1, 1]")
-    if cos_method not in ("quadrature", "mc", "none"):
-        raise ValueError(f"cos_method must be 'quadrature', 'mc' or 'none', got {cos_method!r}")
+    cedges = as_edges(cos_edges, "cos_edges", minimum=-1.0, maximum=1.0)
 
     fine = _acceptance(det, fl, m, var.a_fac, extra=tuple(edges)).edges
     need_pol = nat == "dirac"
@@ -807,7 +829,16 @@ class RadiativeYield:
         production_channel: bool = True,
     ):
         det = _check_detector(detector)
-        natures = _natures(natures)
+        natures = _natures(natures, "natures")
+        m_N = as_float(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
+        if extra_decay_moment is not None:
+            extra_decay_moment = as_float(
+                extra_decay_moment, "extra_decay_moment", nonnegative=True, maximum=MAX_MOMENT_MU_B
+            )
+        extra_daughter_mass = as_float(
+            extra_daughter_mass, "extra_daughter_mass", nonnegative=True, maximum=MAX_ENERGY_MEV
+        )
+        production_channel = as_bool(production_channel, "production_channel")
         decay_moment = extra_decay_moment
         self.det, self.m, self.natures = det, float(m_N), tuple(natures)
         self.flux = as_flux(flux)
@@ -847,6 +878,13 @@ class RadiativeYield:
 
     def __call__(self, mu: float, nature: str) -> float:
         """Events per calendar day at production moment ``mu`` (mu_B) for ``nature``."""
+        # no tight cap: the limit solvers widen their bracket beyond 1 mu_B; 1e50 keeps mu^4 finite
+        mu = as_float(mu, "mu", nonnegative=True, maximum=1e50)
+        nature = as_nature(nature)
+        if nature not in self.J:
+            raise ValueError(
+                f"nature must be one of {self.natures} (the natures of this yield), got {nature!r}"
+            )
         widths = self._widths(mu, nature)
         total = sum(widths)
         if not total > 0.0:

@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, as_nature, scalar_or_array
+from ._validate import as_array, as_energy, as_moment, as_nature, broadcast, scalar_or_array
 from .constants import HBAR_MEV_S, HBARC_MEV_CM, MU_B_PER_MEV
 
 __all__ = [
@@ -52,9 +52,10 @@ def decay_probability_kernel(kappa, p_N):
 
 
 def _channel_width(m_N, mu, daughter_mass, nature):
-    m = as_array(m_N, "m_N", nonnegative=True)
-    mu = as_array(mu, "mu", nonnegative=True)
-    md = as_array(daughter_mass, "daughter_mass", nonnegative=True)
+    m = as_energy(m_N, "m_N")
+    mu = as_moment(mu, "mu")
+    md = as_energy(daughter_mass, "daughter_mass")
+    broadcast(("m_N", m), ("mu", mu), ("daughter_mass", md))
     open_ = m > md
     ratio = np.where(open_, md / np.where(m > 0, m, 1.0), 1.0)
     phase_space = np.where(open_, (1.0 - ratio**2) ** 3, 0.0)
@@ -102,7 +103,7 @@ def width(
         if not mu:
             raise ValueError("mu mapping must contain at least one channel")
         masses = daughter_mass if isinstance(daughter_mass, Mapping) else {}
-        if not isinstance(daughter_mass, Mapping) and np.any(np.asarray(daughter_mass) != 0):
+        if not isinstance(daughter_mass, Mapping) and np.any(as_energy(daughter_mass, "daughter_mass") != 0):
             raise ValueError("daughter_mass must be a mapping when mu is a mapping")
         unknown = set(masses) - set(mu)
         if unknown:
@@ -134,9 +135,16 @@ def branching_ratios(
         the only decay mode (N -> nu e+ e- is O(alpha/pi) below 10 MeV and neglected).
     """
     if not isinstance(mu, Mapping) or not mu:
-        raise ValueError("mu must be a non-empty mapping {channel: moment in mu_B}")
+        raise TypeError(f"mu must be a non-empty mapping {{channel: moment in mu_B}}, got {mu!r:.60}")
     nature = as_nature(nature)
+    if daughter_mass is not None and not isinstance(daughter_mass, Mapping):
+        raise TypeError(
+            f"daughter_mass must be None or a mapping {{channel: mass in MeV}}, got {daughter_mass!r:.60}"
+        )
     masses = daughter_mass or {}
+    unknown = set(masses) - set(mu)
+    if unknown:
+        raise ValueError(f"daughter_mass has channels not in mu: {sorted(map(str, unknown))}")
     parts = {k: _channel_width(m_N, v, masses.get(k, 0.0), nature) for k, v in mu.items()}
     total = sum(parts.values())
     safe = np.where(total > 0, total, 1.0)
@@ -187,10 +195,11 @@ def mean_decay_length(
     float or ndarray
         Mean decay length in cm (``inf`` if the width vanishes).
     """
-    E_N = as_array(E_N, "E_N", nonnegative=True)
-    m = as_array(m_N, "m_N", positive=True)
+    E_N = as_energy(E_N, "E_N")
+    m = as_energy(m_N, "m_N", positive=True)
+    E_N, m = broadcast(("E_N", E_N), ("m_N", m))
     if np.any(E_N < m):
-        raise ValueError("E_N must be >= m_N")
+        raise ValueError("E_N must be >= m_N (N on shell)")
     p = np.sqrt(np.maximum(E_N**2 - m**2, 0.0))
     g = np.asarray(width(m, mu, nature=nature, daughter_mass=daughter_mass))
     with np.errstate(divide="ignore"):
@@ -229,7 +238,8 @@ def decay_probability(
     Returns
     -------
     float or ndarray
-        Probability in [0, 1].
+        Probability in [0, 1]: exactly 0 for ``decay_length_cm = 0`` (also for N at rest) and for a
+        vanishing width; exactly 1 for N at rest (``E_N = m_N``) in a region of length > 0.
 
     Examples
     --------
@@ -239,13 +249,15 @@ def decay_probability(
     >>> decay.decay_probability(5.0, 2.0, 3e-8, decay_length_cm=None)
     1.0
     """
-    if decay_length_cm is None:
-        E_N = as_array(E_N, "E_N", nonnegative=True)
-        return scalar_or_array(np.ones(np.broadcast_shapes(E_N.shape, np.shape(m_N))))
-    L = as_array(decay_length_cm, "decay_length_cm", nonnegative=True, finite=False)
+    # every argument is checked, also when decay_length_cm is None
     lam = np.asarray(mean_decay_length(E_N, m_N, mu, nature=nature, daughter_mass=daughter_mass))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        x = np.where(np.isinf(L), np.inf, L / np.where(np.isinf(lam), 1.0, lam))
-        x = np.where(np.isinf(lam) & ~np.isinf(L), 0.0, x)
-        x = np.where(np.isinf(lam) & np.isinf(L), 0.0, x)
+    if decay_length_cm is None:
+        return scalar_or_array(np.ones(lam.shape))
+    L = as_array(decay_length_cm, "decay_length_cm", nonnegative=True, finite=False)
+    broadcast(("E_N", lam), ("decay_length_cm", L))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        x = np.where(np.isinf(L), np.inf, L / np.where(np.isinf(lam) | (lam == 0), 1.0, lam))
+        x = np.where((lam == 0) & (L > 0), np.inf, x)  # N at rest: decays at once
+        x = np.where(L == 0, 0.0, x)  # no decay region
+        x = np.where(np.isinf(lam), 0.0, x)  # vanishing width: never decays
     return scalar_or_array(-np.expm1(-x))

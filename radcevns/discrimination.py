@@ -44,7 +44,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri
 
-from ._validate import as_array, as_nature
+from ._validate import MAX_EDGES, MAX_ENERGY_MEV, as_array, as_choice, as_edges, as_float, as_int, as_nature
 from .backgrounds import accidental_rate, background_model, check_detector, live_days
 from .coincidences import RadiativeYield, radiative_distributions
 from .detector import Detector
@@ -122,8 +122,7 @@ def _toy_statistics(counts, shape_true, shape_alt, b, free, out):
 
 
 def _alt_shape(t, a, normalisation):
-    if normalisation not in NORMALISATIONS:
-        raise ValueError(f"normalisation must be one of {NORMALISATIONS}, got {normalisation!r}")
+    normalisation = as_choice(normalisation, "normalisation", NORMALISATIONS)
     if normalisation == "total":
         return a * (t.sum() / a.sum()), False
     return a, True
@@ -208,12 +207,9 @@ def toy_significance(
         toy) and ``z_asimov`` for comparison.
     """
     t, a, b = _inputs(expected_true, expected_alt, background)
-    n_toys = int(n_toys)
-    if n_toys < 10:
-        raise ValueError("n_toys must be >= 10")
-    n_bootstrap = int(n_bootstrap)
-    if n_bootstrap < 0:
-        raise ValueError("n_bootstrap must be >= 0")
+    n_toys = as_int(n_toys, "n_toys", minimum=10, maximum=10_000_000)
+    n_bootstrap = as_int(n_bootstrap, "n_bootstrap", minimum=0, maximum=100_000)
+    seed = as_int(seed, "seed", minimum=0)
     shape, free = _alt_shape(t, a, normalisation)
     # H_alt generated at its best fit to the H_true expectation
     if free:
@@ -236,7 +232,10 @@ def toy_significance(
         return (math.inf if p == 0 else float(-ndtri(p))), p, med
 
     z, p, med = z_of(stat_true, stat_alt)
-    z_gauss = float((med - np.mean(stat_alt)) / np.std(stat_alt, ddof=1))
+    spread = float(np.std(stat_alt, ddof=1))
+    gap = float(med - np.mean(stat_alt))
+    # identical toy statistics (e.g. identical hypotheses): 0 for no gap, +-inf otherwise, never NaN
+    z_gauss = gap / spread if spread > 0.0 else (0.0 if gap == 0.0 else math.copysign(math.inf, gap))
     boot = []
     for _ in range(n_bootstrap):
         i = rng.integers(0, n_toys, n_toys)
@@ -284,7 +283,7 @@ def significance_vs_events(n_events, expected_true, expected_alt, background=Non
 
 def events_for_significance(z, expected_true, expected_alt):
     """Signal events needed for a median significance ``z`` without background: ``z^2 / (2 KL)``."""
-    z = as_array(z, "z", positive=True)
+    z = as_array(z, "z", positive=True, maximum=1e150)
     kl = kl_divergence(expected_true, expected_alt)
     if kl <= 0.0:
         return np.full(z.shape, math.inf) if z.ndim else math.inf
@@ -302,8 +301,18 @@ _MU_SHAPE = 1e-10
 
 
 def default_energy_edges(detector, top_MeV=8.0, n_bins=32):
-    """Measured photon-energy bins: ``n_bins`` equal bins from the low window edge to ``top_MeV``."""
+    """Measured photon-energy bins: ``n_bins`` equal bins from the low window edge to ``top_MeV``.
+
+    ``n_bins`` is an integer in [1, 2000]; ``top_MeV`` must lie above the low edge of the photon window.
+    """
+    check_detector(detector)
+    n_bins = as_int(n_bins, "n_bins", minimum=1, maximum=MAX_EDGES - 1)
+    top_MeV = as_float(top_MeV, "top_MeV", positive=True, maximum=MAX_ENERGY_MEV)
     lo, hi = detector.photon_window_MeV
+    if not min(hi, top_MeV) > lo:
+        raise ValueError(
+            f"top_MeV must be above the low edge of the photon window ({lo:g} MeV), got {top_MeV:g}"
+        )
     return np.linspace(lo, min(hi, top_MeV), n_bins + 1)
 
 
@@ -347,12 +356,18 @@ def photon_templates(
         ``{"edges": edges, nature: counts per day per bin, ...}``.
     """
     check_detector(detector)
-    if observable not in OBSERVABLES:
-        raise ValueError(f"observable must be one of {OBSERVABLES}, got {observable!r}")
+    observable = as_choice(observable, "observable", OBSERVABLES)
+    if not isinstance(natures, str | list | tuple):
+        raise TypeError(f"natures must be 'dirac', 'majorana' or a list/tuple of them, got {natures!r:.60}")
     nats = tuple(as_nature(n) for n in ((natures,) if isinstance(natures, str) else natures))
+    if not nats:
+        raise ValueError("natures must not be empty")
     if edges is None:
         edges = default_energy_edges(detector) if observable == "energy" else np.linspace(-1.0, 1.0, 21)
-    edges = as_array(edges, "edges")
+    if observable == "angle":
+        edges = as_edges(edges, "edges", minimum=-1.0, maximum=1.0)
+    else:
+        edges = as_edges(edges, "edges", minimum=0.0, maximum=MAX_ENERGY_MEV)
     out = {"edges": edges}
     for nat in nats:
         if observable == "energy":
@@ -392,7 +407,12 @@ def photon_templates(
 def accidental_template(detector, edges, observable="energy"):
     """Shape of the accidental coincidences in the bins (sums to 1): flat in the measured photon energy
     over the photon window (our assumption), uniform in cos(theta_gamma)."""
-    edges = as_array(edges, "edges")
+    check_detector(detector)
+    observable = as_choice(observable, "observable", OBSERVABLES)
+    if observable == "angle":
+        edges = as_edges(edges, "edges", minimum=-1.0, maximum=1.0)
+    else:
+        edges = as_edges(edges, "edges", minimum=0.0, maximum=MAX_ENERGY_MEV)
     if observable == "angle":
         lo, hi = -1.0, 1.0
     else:
@@ -468,18 +488,19 @@ def discrimination_reach(
     float or ndarray
         mu in mu_B (``inf`` where the mode has no reach).
     """
-    masses = as_array(m_N, "m_N", positive=True)
-    z = float(as_array(z, "z", positive=True))
+    masses = as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
+    z = as_float(z, "z", positive=True, maximum=40.0)
+    max_iterations = as_int(max_iterations, "max_iterations", minimum=1, maximum=100)
     true_nature = as_nature(true_nature)
     alt_nature = "dirac" if true_nature == "majorana" else "majorana"
     det = check_detector(detector)
-    exposure = float(as_array(exposure_kg_yr, "exposure_kg_yr", positive=True))
+    exposure = as_float(exposure_kg_yr, "exposure_kg_yr", positive=True)
     bg = background_model(**background)
     fl = as_flux(flux)
     days = float(live_days(det, exposure))
     if edges is None:
         edges = default_energy_edges(det)
-    edges = as_array(edges, "edges")
+    edges = as_edges(edges, "edges", minimum=0.0, maximum=MAX_ENERGY_MEV)
     b = accidental_rate(det, flux=fl, background=bg) * days * accidental_template(det, edges)
     out = []
     for m in masses.ravel():

@@ -113,7 +113,7 @@ from numpy.typing import ArrayLike
 from scipy.constants import electron_volt as _JOULE_PER_EV
 from scipy.special import roots_legendre
 
-from ._validate import as_array, scalar_or_array
+from ._validate import MAX_ENERGY_MEV, MAX_EVENTS, as_array, as_int, as_nodes, scalar_or_array
 
 #: Joules per MeV (exact SI value of the elementary charge times 1e6).
 __all__ = [
@@ -855,7 +855,7 @@ class Flux:
         weights : ndarray
             ``Phi(E_node) * dE`` in cm^-2 s^-1.
         """
-        k = int(_scalar(n, "n", positive=True))
+        k = as_nodes(n, "n")
         a, b = self._range(e_min, e_max)
         x, w = _piecewise_gauss(a, b, self._all_breakpoints(), k)
         if x.size == 0:
@@ -883,8 +883,8 @@ class Flux:
         Inverse CDF of the piecewise-linear interpolant of the flux on a fine grid (about
         8192 points, with nodes at every breakpoint); reproducible for a given ``seed``.
         """
-        size = int(_scalar(n, "n", nonnegative=True))
-        rng = np.random.default_rng(seed)
+        size = as_int(n, "n", minimum=0, maximum=MAX_EVENTS)
+        rng = np.random.default_rng(as_int(seed, "seed", minimum=0))
         a, b = self._range(e_min, e_max)
         if not b > a:
             raise ValueError("e_min/e_max leave no energy range with flux")
@@ -1084,6 +1084,8 @@ class CallableFlux(Flux):
         self.func = func
         self.e_min = _scalar(e_min, "e_min", nonnegative=True)
         self.e_max = _scalar(e_max, "e_max", nonnegative=True)
+        if self.e_max > MAX_ENERGY_MEV:
+            raise ValueError(f"e_max must be <= {MAX_ENERGY_MEV:g} MeV, got {self.e_max:g}")
         if not self.e_max > self.e_min:
             raise ValueError("e_max must be larger than e_min")
         self.breakpoints = tuple(float(b) for b in as_array(breakpoints, "breakpoints").ravel())

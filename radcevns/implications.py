@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, as_nature, scalar_or_array
+from ._validate import MAX_ENERGY_MEV, MAX_MOMENT_MU_B, as_array, as_nature, scalar_or_array
 from .constants import ALPHA, E_CHARGE, G_FERMI, M_ELECTRON, MU_B_PER_MEV, SIN2_THETA_W
 
 __all__ = [
@@ -68,6 +68,16 @@ _SIN_W = np.sqrt(SIN2_THETA_W)
 _G_PRIME = E_CHARGE / _COS_W
 _G_WEAK = E_CHARGE / _SIN_W
 
+# Domain of the inputs (beyond it intermediate products would leave the float64 range): masses of N in
+# [1e-12, 1e6] MeV, cut-offs up to 1e25 MeV (above the Planck scale), Lambda_GeV in [1e-3, 1e22],
+# induced masses up to 1e100 eV, Wilson coefficients |C| <= 1e100.
+_MIN_MASS_MEV = 1e-12
+_MAX_LAMBDA_MEV = 1e25
+_MIN_LAMBDA_GEV = 1e-3
+_MAX_LAMBDA_GEV = 1e22
+_MAX_DELTA_M_EV = 1e100
+_MAX_WILSON = 1e100
+
 MAJORANA_SCHEMES = ("cutoff", "dimreg", "proceedings")
 DIRAC_MASS_FORMS = ("hypercharge", "weak", "bell", "naive", "proceedings")
 MIXING_CONVENTIONS = ("A", "giunti_studenikin")
@@ -95,8 +105,8 @@ def _majorana_mass_per_mu2(m_N, Lambda, scheme):
 
 
 def _check_mass_and_cutoff(m_N, Lambda):
-    m = as_array(m_N, "m_N", positive=True)
-    lam = as_array(Lambda, "Lambda", positive=True)
+    m = as_array(m_N, "m_N", positive=True, minimum=_MIN_MASS_MEV, maximum=MAX_ENERGY_MEV)
+    lam = as_array(Lambda, "Lambda", positive=True, maximum=_MAX_LAMBDA_MEV)
     if np.any(lam <= m):
         raise ValueError("Lambda must exceed m_N (N must be a light state of the effective theory)")
     return m, lam
@@ -146,7 +156,7 @@ def majorana_mass_loop(
     >>> imp.majorana_mass_loop(1.0, 3e-8, Lambda=1e6, nature="dirac")
     0.0
     """
-    mu = as_array(mu_bohr, "mu_bohr", nonnegative=True)
+    mu = as_array(mu_bohr, "mu_bohr", nonnegative=True, maximum=MAX_MOMENT_MU_B)
     m, lam = _check_mass_and_cutoff(m_N, Lambda)
     scheme = _as_choice(scheme, "scheme", MAJORANA_SCHEMES)
     nature = as_nature(nature)
@@ -173,7 +183,7 @@ def mu_for_majorana_mass(
     scheme : {"cutoff", "dimreg", "proceedings"}
         See :func:`majorana_mass_loop`.
     """
-    dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True)
+    dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True, maximum=_MAX_DELTA_M_EV)
     m, lam = _check_mass_and_cutoff(m_N, Lambda)
     scheme = _as_choice(scheme, "scheme", MAJORANA_SCHEMES)
     per_mu2 = _majorana_mass_per_mu2(m, lam, scheme) * _EV_PER_MEV  # eV per (MeV^-1)^2
@@ -214,7 +224,7 @@ def sm_dirac_magnetic_moment(m_nu_eV: ArrayLike) -> float | np.ndarray:
     ``mu_nu = 3 e G_F m_nu / (8 sqrt(2) pi^2) = 3 G_F m_e m_nu / (4 sqrt(2) pi^2) mu_B``
     (Fujikawa & Shrock 1980; 3.20e-19 mu_B per eV), defined by ``L = -(mu/2) nubar sigma nu F``.
     """
-    m = as_array(m_nu_eV, "m_nu_eV", nonnegative=True) / _EV_PER_MEV
+    m = as_array(m_nu_eV, "m_nu_eV", nonnegative=True, maximum=_MAX_DELTA_M_EV) / _EV_PER_MEV
     return scalar_or_array(3.0 * G_FERMI * M_ELECTRON * m / (4.0 * np.sqrt(2.0) * np.pi**2))
 
 
@@ -246,7 +256,7 @@ def mu_from_mixing(m_N: ArrayLike, theta: ArrayLike, *, convention: str = "A") -
         ``1.6e-13 m_N |theta| / MeV`` often quoted, and it coincides numerically with the
         dipole ``d = mu_A / 2`` of Magill et al. (arXiv:1803.03262).
     """
-    m = as_array(m_N, "m_N", nonnegative=True)
+    m = as_array(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
     th = np.abs(as_array(theta, "theta"))
     if np.any(th > 1.0):
         raise ValueError("theta must satisfy |theta| <= 1 (it is a mixing-matrix element)")
@@ -266,7 +276,7 @@ def mu_from_mass_mixing_proceedings(m_nuN_MeV: ArrayLike) -> float | np.ndarray:
     vector-like vertex ``nubar sigma (mu' + i eps' gamma_5) N F`` (``mu' = mu_A / 4``).  Kept for
     comparison with those proceedings only; use :func:`mu_from_mixing` in convention A.
     """
-    m = as_array(m_nuN_MeV, "m_nuN_MeV", nonnegative=True)
+    m = as_array(m_nuN_MeV, "m_nuN_MeV", nonnegative=True, maximum=MAX_ENERGY_MEV)
     return scalar_or_array(3.0 * m * M_ELECTRON * G_FERMI / (16.0 * np.sqrt(2.0) * np.pi**2))
 
 
@@ -296,9 +306,9 @@ def mu_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike, *, Lambda_GeV: ArrayLike) -
     Lambda_GeV : array_like
         New-physics scale in GeV (> 0).
     """
-    cb = as_array(C_NB, "C_NB")
-    cw = as_array(C_NW, "C_NW")
-    lam = as_array(Lambda_GeV, "Lambda_GeV", positive=True)
+    cb = as_array(C_NB, "C_NB", minimum=-_MAX_WILSON, maximum=_MAX_WILSON)
+    cw = as_array(C_NW, "C_NW", minimum=-_MAX_WILSON, maximum=_MAX_WILSON)
+    lam = as_array(Lambda_GeV, "Lambda_GeV", minimum=_MIN_LAMBDA_GEV, maximum=_MAX_LAMBDA_GEV)
     mu_per_gev = np.sqrt(2.0) * V_HIGGS_GEV * (_COS_W * cb + _SIN_W * cw) / lam**2
     return scalar_or_array(mu_per_gev / (MU_B_PER_MEV * 1e3))
 
@@ -311,8 +321,8 @@ def lambda_for_mu(mu_bohr: ArrayLike, *, C: ArrayLike = 1.0) -> float | np.ndarr
     ``C = e/(16 pi^2)``.  (Estimates of 2.0e5 GeV / 9 TeV follow if mu in MeV^-1 is read as GeV^-1,
     i.e. they are too large by sqrt(1000); chapter 07 of the book.)
     """
-    mu = as_array(mu_bohr, "mu_bohr", positive=True)
-    c = np.abs(as_array(C, "C"))
+    mu = as_array(mu_bohr, "mu_bohr", positive=True, minimum=1e-100, maximum=MAX_MOMENT_MU_B)
+    c = np.abs(as_array(C, "C", minimum=-_MAX_WILSON, maximum=_MAX_WILSON))
     if np.any(c == 0):
         raise ValueError("C must be non-zero")
     mu_per_gev = mu * MU_B_PER_MEV * 1e3
@@ -335,8 +345,8 @@ def dirac_mass_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike) -> float | np.ndarr
     conventions as :func:`mu_from_wilson`.  A power divergence is regulator dependent: read the
     result as the size of the correction a tree-level Yukawa would have to cancel.
     """
-    cb = as_array(C_NB, "C_NB")
-    cw = as_array(C_NW, "C_NW")
+    cb = as_array(C_NB, "C_NB", minimum=-_MAX_WILSON, maximum=_MAX_WILSON)
+    cw = as_array(C_NW, "C_NW", minimum=-_MAX_WILSON, maximum=_MAX_WILSON)
     dm_mev = 3.0 * V_HIGGS_MEV * np.abs(_G_PRIME * cb - 3.0 * _G_WEAK * cw) / (np.sqrt(2.0) * _LOOP)
     return scalar_or_array(dm_mev * _EV_PER_MEV)
 
@@ -385,8 +395,8 @@ def dirac_mass_from_moment(
     form : str
         One of ``"hypercharge", "weak", "bell", "naive", "proceedings"``.
     """
-    mu = as_array(mu_bohr, "mu_bohr", nonnegative=True)
-    lam_mev = as_array(Lambda_GeV, "Lambda_GeV", positive=True) * 1e3
+    mu = as_array(mu_bohr, "mu_bohr", nonnegative=True, maximum=MAX_MOMENT_MU_B)
+    lam_mev = as_array(Lambda_GeV, "Lambda_GeV", minimum=_MIN_LAMBDA_GEV, maximum=_MAX_LAMBDA_GEV) * 1e3
     k = _dirac_mass_coefficient(form)
     return scalar_or_array(k * mu * lam_mev**2 / M_ELECTRON * _EV_PER_MEV)
 
@@ -395,7 +405,7 @@ def mu_for_dirac_mass(
     delta_m_eV: ArrayLike, *, Lambda_GeV: ArrayLike, form: str = "hypercharge"
 ) -> float | np.ndarray:
     """Inverse of :func:`dirac_mass_from_moment`: moment (Bohr magnetons) giving ``|m_nuN|`` = delta_m_eV."""
-    dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True)
-    lam_mev = as_array(Lambda_GeV, "Lambda_GeV", positive=True) * 1e3
+    dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True, maximum=_MAX_DELTA_M_EV)
+    lam_mev = as_array(Lambda_GeV, "Lambda_GeV", minimum=_MIN_LAMBDA_GEV, maximum=_MAX_LAMBDA_GEV) * 1e3
     k = _dirac_mass_coefficient(form)
     return scalar_or_array(dm / _EV_PER_MEV * M_ELECTRON / (k * lam_mev**2))

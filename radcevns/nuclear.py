@@ -29,7 +29,7 @@ import periodictable
 from numba import njit
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, scalar_or_array
+from ._validate import MAX_ENERGY_MEV, as_array, as_choice, scalar_or_array
 from .constants import AMU_MEV, AVOGADRO, HBARC_MEV_FM, M_ELECTRON
 
 __all__ = [
@@ -188,11 +188,32 @@ class Compound:
 Target = str | Nucleus | Element | Compound
 
 
-def _periodictable_element(symbol: str):
+_ACCEPTED = (
+    "an isotope 'W184' (also 'W-184' or '184W'), an element symbol 'W', or a chemical formula of "
+    "element symbols with integer counts 'CaWO4', 'Al2O3' (case-sensitive, no spaces)"
+)
+_ISOTOPE_RE = re.compile(r"([A-Z][a-z]?)-?(\d+)|(\d+)([A-Z][a-z]?)")
+_SYMBOL_RE = re.compile(r"[A-Z][a-z]?")
+# a formula: one or more (symbol, optional count >= 1), nothing else
+_FORMULA_RE = re.compile(r"(?:[A-Z][a-z]?(?:[1-9]\d*)?)+")
+_FORMULA_PART_RE = re.compile(r"([A-Z][a-z]?)([1-9]\d*)?")
+
+
+def _target_error(name, value, why=""):
+    return ValueError(
+        f"{name} {value!r:.60} is not a valid target{': ' + why if why else ''}; use {_ACCEPTED}"
+    )
+
+
+def _periodictable_element(symbol: str, name: str = "target"):
     try:
-        return periodictable.elements.symbol(symbol)
-    except (ValueError, KeyError) as exc:
-        raise ValueError(f"unknown element symbol {symbol!r}") from exc
+        el = periodictable.elements.symbol(symbol)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _target_error(name, symbol, f"unknown element symbol {symbol!r}") from exc
+    # periodictable's neutron "n" and its isotope aliases "D", "T" are not element symbols here
+    if el.number == 0 or not isinstance(el, periodictable.core.Element):
+        raise _target_error(name, symbol, f"unknown element symbol {symbol!r} (write 'H2', 'H3')")
+    return el
 
 
 @cache
@@ -205,13 +226,15 @@ def nucleus(name: str) -> Nucleus:
         If the name cannot be parsed or the isotope is unknown.
     """
     if not isinstance(name, str):
-        raise ValueError(f"isotope name must be a string like 'W184', got {name!r}")
-    m = re.fullmatch(r"\s*([A-Z][a-z]?)-?(\d+)\s*", name) or re.fullmatch(r"\s*(\d+)([A-Z][a-z]?)\s*", name)
+        raise TypeError(f"isotope name must be a string like 'W184', got {name!r:.60}")
+    m = _ISOTOPE_RE.fullmatch(name)
     if not m:
-        raise ValueError(f"cannot parse isotope name {name!r}; use e.g. 'W184'")
-    sym, a = m.groups() if m.group(1)[0].isalpha() else (m.group(2), m.group(1))
+        raise ValueError(f"cannot parse isotope name {name!r:.60}; use e.g. 'W184', 'W-184' or '184W'")
+    sym, a = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    if len(a) > 3:
+        raise ValueError(f"unknown isotope {name!r}: mass number {a} out of range")
     A = int(a)
-    el = _periodictable_element(sym)
+    el = _periodictable_element(sym, "isotope name")
     if A not in el.isotopes:
         raise ValueError(f"unknown isotope {name!r}: {sym} has no isotope with A = {A}")
     iso = el[A]
@@ -230,8 +253,10 @@ def element(symbol: str) -> Element:
         If the symbol is unknown or the element has no natural isotopes.
     """
     if not isinstance(symbol, str):
-        raise ValueError(f"element symbol must be a string like 'W', got {symbol!r}")
-    el = _periodictable_element(symbol.strip())
+        raise TypeError(f"element symbol must be a string like 'W', got {symbol!r:.60}")
+    if not _SYMBOL_RE.fullmatch(symbol):
+        raise ValueError(f"element symbol must be like 'W' or 'Ca' (case-sensitive), got {symbol!r:.60}")
+    el = _periodictable_element(symbol, "element symbol")
     pairs = [(A, el[A].abundance) for A in el.isotopes if el[A].abundance > 0]
     if not pairs:
         raise ValueError(f"element {symbol!r} has no naturally abundant isotope")
@@ -245,32 +270,47 @@ def element(symbol: str) -> Element:
 def compound(formula: str) -> Compound:
     """Return a compound from its chemical formula, e.g. ``"CaWO4"``, ``"Al2O3"``, ``"CsI"``, ``"Ge"``.
 
+    The formula is parsed strictly: element symbols (case-sensitive) each followed by an optional
+    integer count >= 1, nothing else (no spaces, isotopes, brackets or hydrates); a symbol may not
+    appear twice (``"W184W"`` and ``"WW"`` are refused, write ``"W2"``).
+
     Raises
     ------
+    TypeError
+        If ``formula`` is not a string.
     ValueError
-        If the formula contains an unknown element.
+        If the formula does not follow these rules or contains an unknown element.
     """
-    if not isinstance(formula, str) or not formula.strip():
-        raise ValueError(f"formula must be a non-empty string like 'CaWO4', got {formula!r}")
-    try:
-        atoms = periodictable.formula(formula).atoms
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"cannot parse formula {formula!r}: {exc}") from exc
-    if not atoms:
-        raise ValueError(f"formula {formula!r} contains no atoms")
-    parts = []
-    for el, count in atoms.items():
-        if float(count) != int(count) or count <= 0:
-            raise ValueError(f"formula {formula!r}: stoichiometric counts must be positive integers")
-        parts.append((element(el.symbol), int(count)))
-    return Compound(formula=formula.strip(), atoms=tuple(parts))
+    if not isinstance(formula, str):
+        raise TypeError(f"formula must be a string like 'CaWO4', got {formula!r:.60}")
+    if not _FORMULA_RE.fullmatch(formula):
+        raise _target_error("formula", formula)
+    counts: dict[str, int] = {}
+    for sym, count in _FORMULA_PART_RE.findall(formula):
+        if sym in counts:
+            raise _target_error("formula", formula, f"element {sym!r} appears twice")
+        if len(count) > 6:
+            raise _target_error("formula", formula, f"count {count} of {sym} too large")
+        counts[sym] = int(count) if count else 1
+    parts = [(element(sym), n) for sym, n in counts.items()]
+    return Compound(formula=formula, atoms=tuple(parts))
 
 
 def as_target(target: Target) -> Nucleus | Element | Compound:
     """Turn ``target`` into a :class:`Nucleus`, :class:`Element` or :class:`Compound`.
 
-    Strings are interpreted as an isotope if they carry a mass number (``"W184"``), as an
-    element if they are a bare symbol (``"W"``), otherwise as a formula (``"CaWO4"``).
+    Strings are interpreted as an isotope if they carry a mass number (``"W184"``, ``"W-184"``,
+    ``"184W"``), as an element if they are a bare symbol (``"W"``), otherwise as a chemical formula
+    (``"CaWO4"``, see :func:`compound`).  Parsing is strict and case-sensitive: surrounding spaces,
+    lower-case symbols (``"ca40"``), unknown symbols and mixtures of isotopes and formulas
+    (``"W184W"``, ``"40Ca2"``) raise a ValueError that lists what is accepted.
+
+    Raises
+    ------
+    TypeError
+        If ``target`` is neither a string nor a :class:`Nucleus`, :class:`Element` or :class:`Compound`.
+    ValueError
+        If the string is not a valid isotope, element or formula.
 
     Examples
     --------
@@ -281,13 +321,20 @@ def as_target(target: Target) -> Nucleus | Element | Compound:
     if isinstance(target, Nucleus | Element | Compound):
         return target
     if isinstance(target, str):
-        s = target.strip()
-        if re.fullmatch(r"[A-Z][a-z]?-?\d+|\d+[A-Z][a-z]?", s):
-            return nucleus(s)
-        if re.fullmatch(r"[A-Z][a-z]?", s):
-            return element(s)
-        return compound(s)
-    raise ValueError(f"target must be a Nucleus, Element, Compound or a string, got {target!r}")
+        try:
+            if _ISOTOPE_RE.fullmatch(target):
+                return nucleus(target)
+            if _SYMBOL_RE.fullmatch(target):
+                return element(target)
+            if _FORMULA_RE.fullmatch(target):
+                return compound(target)
+        except ValueError as exc:
+            raise ValueError(f"target {target!r:.60}: {exc}") from None
+        raise _target_error("target", target)
+    raise TypeError(
+        f"target must be a Nucleus, Element, Compound or a string such as 'W184', 'W' or 'CaWO4', "
+        f"got {type(target).__name__} {target!r:.60}"
+    )
 
 
 def target_arrays(target: Target) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -307,12 +354,11 @@ def form_factor_code(form_factor: str | None) -> int:
     """Map a form-factor name (``"helm"``, ``"klein-nystrand"``, ``"none"``) to its kernel code.
 
     ``None`` means ``"none"`` (F = 1).  The code is the ``code`` / ``ff_code`` argument of the kernels.
+    The name is compared after lower-casing and replacing ``_`` by ``-`` (``"Klein_Nystrand"`` is accepted).
     """
     if form_factor is None:
         return FORM_FACTORS["none"]
-    key = str(form_factor).lower().replace("_", "-")
-    if key not in FORM_FACTORS:
-        raise ValueError(f"form_factor must be one of {tuple(FORM_FACTORS)}, got {form_factor!r}")
+    key = as_choice(form_factor, "form_factor", FORM_FACTORS, normalise=lambda v: v.lower().replace("_", "-"))
     return FORM_FACTORS[key]
 
 
@@ -427,10 +473,10 @@ def form_factor(E_R: ArrayLike, target: Target, *, form_factor: str = "helm") ->
     float or ndarray
         F(q) with q = sqrt(2 M E_R + E_R^2); F(0) = 1.
     """
-    E_R = as_array(E_R, "E_R", nonnegative=True)
+    E_R = as_array(E_R, "E_R", nonnegative=True, maximum=MAX_ENERGY_MEV)
     nuc = as_target(target)
     if not isinstance(nuc, Nucleus):
-        raise ValueError("form_factor needs a single isotope as target (e.g. 'W184')")
+        raise ValueError(f"target must be a single isotope (e.g. 'W184') for form_factor, got {nuc.name!r}")
     code = form_factor_code(form_factor)
     flat = np.ascontiguousarray(E_R).reshape(-1)
     out = np.empty(flat.shape[0])

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_array
+from ._validate import as_array, as_float, as_int
 from .limits import DEFAULT_M_RANGE_MEV, DEFAULT_MU_RANGE_BOHR, ExistingLimit, existing_limits
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -355,9 +355,10 @@ def sci(
     >>> sci(0.004, plain_range=(1e-2, 1e4))
     '4.00 × 10⁻³'
     """
-    digits = int(digits)
-    if digits < 1:
-        raise ValueError(f"digits must be >= 1, got {digits}")
+    digits = as_int(digits, "digits", minimum=1, maximum=17)
+    x = as_float(x, "x", finite=False)
+    if not np.isfinite(x):
+        return str(x).replace("inf", "∞")
     if x == 0 or plain_range[0] <= abs(x) < plain_range[1]:
         if round_plain:
             return f"{float(f'{x:.{digits}g}'):g}"

@@ -41,7 +41,15 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, scalar_or_array
+from ._validate import (
+    MAX_ENERGY_MEV,
+    MAX_MOMENT_MU_B,
+    as_array,
+    as_energy,
+    as_moment,
+    broadcast,
+    scalar_or_array,
+)
 from .constants import ALPHA, MEV2_TO_CM2, MU_B_PER_MEV
 from .nuclear import (
     Nucleus,
@@ -163,7 +171,8 @@ def dsigma_in_range_kernel(E, E_R, m, Z, M, lo, hi, ff_radius, ff_code):
     K = _k_factor_kernel(E, E_R, m, M, lo, hi)
     q = math.sqrt(2.0 * M * E_R + E_R * E_R)
     F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
-    return Z * Z * F * F * K / (8.0 * E * E * E_R * E_R * M)
+    # K / E_R first: E_R^2 would underflow for E_R < 1e-154 MeV (m_N = 0: dsigma ~ 1/E_R, inf at the end)
+    return Z * Z * F * F * (K / E_R) / (8.0 * E * E * E_R * M)
 
 
 @njit(cache=True, error_model="numpy")
@@ -281,6 +290,12 @@ def polarisation_kernel(E, E_R, m, M):
         W = 0.0
     P_L = N_L / (p_N * K)
     P_T = m * (2.0 * E * R - R * R + m2) * math.sqrt(W) / (p_N * K)
+    # pure state: P_L^2 + P_T^2 = 1 analytically (to 1e-13 numerically in the bulk); normalising removes
+    # the cancellation error of K next to E_R^min for a light N, so P_L = -1 exactly there (P_T = 0)
+    norm = math.sqrt(P_L * P_L + P_T * P_T)
+    if norm > 0.0:
+        P_L /= norm
+        P_T /= norm
     # guard against rounding just outside [-1, 1]
     if P_L > 1.0:
         P_L = 1.0
@@ -307,7 +322,9 @@ def _dsigma_span(i0, i1, E, sE, R, sR, m, sm, mu, smu, Z, M, radius, w, ff_code,
                 if hi > 0.0 and r >= lo and r <= hi:
                     acc += w[j] * dsigma_in_range_kernel(e, r, mm, Z[j], M[j], lo, hi, radius[j], ff_code)
         mu_nat = mu[i * smu] * mu_b
-        out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
+        coef = ALPHA * (mu_nat * mu_nat) * cm2_per_mev2
+        # an exact 0 for mu = 0 or a closed point, also where acc overflowed (m_N = 0, E_R -> 0: inf)
+        out[i] = acc * coef if (acc != 0.0 and coef != 0.0) else 0.0
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -329,10 +346,9 @@ def _sigma_span(i0, i1, E, sE, m, sm, mu, smu, Z, M, radius, w, ff_code, gl_x, g
         for j in range(Z.shape[0]):
             acc += w[j] * _sigma_isotope_kernel(e, mm, Z[j], M[j], radius[j], ff_code, gl_x, gl_w)
         mu_nat = mu[i * smu] * mu_b
-        if mu_nat == 0.0:
-            out[i] = 0.0  # no coupling: exactly zero, also where the massless integral diverges
-        else:
-            out[i] = acc * (ALPHA * (mu_nat * mu_nat) * cm2_per_mev2)
+        coef = ALPHA * (mu_nat * mu_nat) * cm2_per_mev2
+        # an exact 0 for mu = 0 or a closed point, also where acc overflowed (m_N = 0, E_R -> 0: inf)
+        out[i] = acc * coef if (acc != 0.0 and coef != 0.0) else 0.0
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -369,12 +385,12 @@ _MAX_FLOAT = float(np.finfo(np.float64).max)
 
 
 @njit(cache=True, error_model="numpy")
-def _all_nonnegative_finite(x):
-    """True if every element of the flat array x is finite and >= 0 (one pass, no temporaries)."""
+def _all_nonnegative_finite(x, maximum):
+    """True if every element of the flat array x is in [0, maximum] (one pass, no temporaries; NaN fails)."""
     bad = 0
     for i in range(x.shape[0]):
         v = x[i]
-        bad += not (v >= 0.0 and v <= _MAX_FLOAT)
+        bad += not (v >= 0.0 and v <= maximum)
     return bad == 0
 
 
@@ -404,26 +420,35 @@ def _run(span, threaded, block, work, minimum, n, args):
         span(0, n, *args)
 
 
-def _nonnegative(value, name):
-    """``as_array(value, name, nonnegative=True)`` with a single fused pass over large inputs."""
+def _nonnegative(value, name, maximum=MAX_ENERGY_MEV):
+    """``as_array(value, name, nonnegative=True, maximum=maximum)`` with one fused pass over large inputs.
+
+    ``maximum`` defaults to the largest energy of the API (MeV); moments use ``MAX_MOMENT_MU_B``.
+    """
     if type(value) is float:  # the common scalar call: plain comparisons (False for NaN)
-        if not 0.0 <= value <= _MAX_FLOAT:
-            as_array(value, name, nonnegative=True)  # raises with the standard message
+        if not 0.0 <= value <= maximum:
+            as_array(value, name, nonnegative=True, maximum=maximum)  # raises with the standard message
         return np.asarray(value)
+    if isinstance(value, str | bytes | dict | set | type(None)):
+        return as_array(value, name, nonnegative=True, maximum=maximum)  # raises with the standard message
     try:
         arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return as_array(value, name, nonnegative=True)  # raises with the standard message
-    if not _all_nonnegative_finite(arr.reshape(-1)):
-        as_array(value, name, nonnegative=True)  # raises with the standard message
+    except (TypeError, ValueError, OverflowError):
+        return as_array(value, name, nonnegative=True, maximum=maximum)  # raises with the standard message
+    if not _all_nonnegative_finite(arr.reshape(-1), maximum):
+        as_array(value, name, nonnegative=True, maximum=maximum)  # raises with the standard message
     return arr
 
 
-def _flat_operands(*arrays):
+def _flat_operands(*arrays, names=()):
     """Broadcast shape, its size and, per operand, (flat contiguous array, step) with step 0 for one value."""
     shape = arrays[0].shape
     if any(a.shape != shape for a in arrays[1:]):
-        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        try:
+            shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            shapes = ", ".join(f"{n} {a.shape}" for n, a in zip(names, arrays, strict=False))
+            raise ValueError(f"arguments cannot be broadcast together: {shapes}") from None
     n = math.prod(shape)
     flat = []
     for a in arrays:
@@ -490,7 +515,7 @@ def threshold(m_N: ArrayLike, target: Target) -> float | np.ndarray:
     >>> round(primakoff.threshold(1.0, "W184"), 9)
     1.000002919
     """
-    m_N = as_array(m_N, "m_N", nonnegative=True)
+    m_N = as_energy(m_N, "m_N")
     _, _, M, _ = target_arrays(target)
     Mmax = M.max()
     return scalar_or_array(m_N + m_N**2 / (2.0 * Mmax))
@@ -516,7 +541,7 @@ def recoil_range(E_nu: ArrayLike, m_N: ArrayLike, target: Target) -> tuple:
     E = _nonnegative(E_nu, "E_nu")
     m = _nonnegative(m_N, "m_N")
     _, M, _, _, _ = _target_tables(target, "none")
-    shape, n, flat = _flat_operands(E, m)
+    shape, n, flat = _flat_operands(E, m, names=("E_nu", "m_N"))
     lo, hi = np.empty(n), np.empty(n)
     _range_span(0, n, *flat, M, lo, hi)
     return scalar_or_array(lo.reshape(shape)), scalar_or_array(hi.reshape(shape))
@@ -532,22 +557,30 @@ def momentum_transfer(E_R: ArrayLike, target: Target) -> float | np.ndarray:
     target : str or Nucleus
         A single isotope.
     """
-    E_R = as_array(E_R, "E_R", nonnegative=True)
+    E_R = as_energy(E_R, "E_R")
     nuc = _single_nucleus(target, "momentum_transfer")
     return scalar_or_array(np.sqrt(2.0 * nuc.mass * E_R + E_R**2))
 
 
 def n_energy(E_nu: ArrayLike, E_R: ArrayLike) -> float | np.ndarray:
-    """Energy of N in the lab, ``E_N = E_nu - E_R`` (MeV); ``E_nu``, ``E_R`` in MeV."""
-    return scalar_or_array(as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True))
+    """Energy of N in the lab, ``E_N = E_nu - E_R`` (MeV); ``E_nu``, ``E_R`` in MeV.
+
+    Raises ValueError where ``E_R > E_nu`` (no physical N).
+    """
+    E, R = broadcast(("E_nu", as_energy(E_nu, "E_nu")), ("E_R", as_energy(E_R, "E_R")))
+    if np.any(R > E):
+        raise ValueError("E_R must be <= E_nu (the N energy E_nu - E_R cannot be negative)")
+    return scalar_or_array(E - R)
 
 
 def n_momentum(E_nu: ArrayLike, E_R: ArrayLike, m_N: ArrayLike) -> float | np.ndarray:
     """Lab momentum of N in MeV, ``sqrt(E_N^2 - m_N^2)``; 0 where N cannot be on shell (inputs in MeV)."""
-    E_N = as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True)
-    m = as_array(m_N, "m_N", nonnegative=True)
+    E, R, m = broadcast(
+        ("E_nu", as_energy(E_nu, "E_nu")), ("E_R", as_energy(E_R, "E_R")), ("m_N", as_energy(m_N, "m_N"))
+    )
+    E_N = E - R
     p2 = E_N**2 - m**2
-    return scalar_or_array(np.sqrt(np.where(p2 > 0, p2, 0.0)))
+    return scalar_or_array(np.sqrt(np.where((p2 > 0) & (E_N > m), p2, 0.0)))
 
 
 def n_angle(E_nu: ArrayLike, E_R: ArrayLike, m_N: ArrayLike, target: Target) -> float | np.ndarray:
@@ -555,9 +588,9 @@ def n_angle(E_nu: ArrayLike, E_R: ArrayLike, m_N: ArrayLike, target: Target) -> 
 
     ``cos(theta_N) = (E^2 + p_N^2 - E_R^2 - 2 M E_R) / (2 E p_N)``; returns 0 outside the kinematic range.
     """
-    E0 = as_array(E_nu, "E_nu", nonnegative=True)
-    m0 = as_array(m_N, "m_N", nonnegative=True)
-    E, R, m = np.broadcast_arrays(E0, as_array(E_R, "E_R", nonnegative=True), m0)
+    E0 = as_energy(E_nu, "E_nu")
+    m0 = as_energy(m_N, "m_N")
+    E, R, m = broadcast(("E_nu", E0), ("E_R", as_energy(E_R, "E_R")), ("m_N", m0))
     M = _single_nucleus(target, "n_angle").mass
     lo, hi = recoil_range(E0, m0, target)  # broadcasts against R below
     inside = (hi > 0) & (R >= lo) & (R <= hi)
@@ -601,7 +634,9 @@ def dsigma_dER(
     Returns
     -------
     float or ndarray
-        Broadcast over ``E_nu, E_R, m_N, mu``.
+        Broadcast over ``E_nu, E_R, m_N, mu``; exactly 0 for ``mu = 0``.  For ``m_N = 0`` (or so small
+        that ``m_N^2`` underflows) the cross section grows as ``1/E_R``: ``inf`` where that overflows
+        (``E_R`` below about 1e-300 MeV).
 
     Examples
     --------
@@ -613,10 +648,10 @@ def dsigma_dER(
     """
     E = _nonnegative(E_nu, "E_nu")
     m = _nonnegative(m_N, "m_N")
-    mu_b = _nonnegative(mu, "mu")
+    mu_b = _nonnegative(mu, "mu", MAX_MOMENT_MU_B)
     R = _nonnegative(E_R, "E_R")
     Z, M, radius, w, code = _target_tables(target, form_factor)
-    shape, n, flat = _flat_operands(E, R, m, mu_b)
+    shape, n, flat = _flat_operands(E, R, m, mu_b, names=("E_nu", "E_R", "m_N", "mu"))
     out = np.empty(n)
     args = (*flat, Z, M, radius, w, code, MEV2_TO_CM2, MU_B_PER_MEV, out)
     _run(_dsigma_span, _dsigma_threaded, _BLOCK_DSIGMA, n * Z.shape[0], _THREADED_MIN_DSIGMA, n, args)
@@ -654,9 +689,9 @@ def sigma(
     """
     E = _nonnegative(E_nu, "E_nu")
     m = _nonnegative(m_N, "m_N")
-    mu_b = _nonnegative(mu, "mu")
+    mu_b = _nonnegative(mu, "mu", MAX_MOMENT_MU_B)
     Z, M, radius, w, code = _target_tables(target, form_factor)
-    shape, n, flat = _flat_operands(E, m, mu_b)
+    shape, n, flat = _flat_operands(E, m, mu_b, names=("E_nu", "m_N", "mu"))
     out = np.empty(n)
     args = (*flat, Z, M, radius, w, code, _GL_X_UP, _GL_W_UP, MEV2_TO_CM2, MU_B_PER_MEV, out)
     _run(_sigma_span, _sigma_threaded, _BLOCK_SIGMA, n * Z.shape[0], _THREADED_MIN_SIGMA, n, args)
@@ -687,7 +722,7 @@ def polarisation(E_nu: ArrayLike, E_R: ArrayLike, m_N: ArrayLike, target: Target
     R = _nonnegative(E_R, "E_R")
     m = _nonnegative(m_N, "m_N")
     M = _single_nucleus(target, "polarisation").mass
-    shape, n, flat = _flat_operands(E, R, m)
+    shape, n, flat = _flat_operands(E, R, m, names=("E_nu", "E_R", "m_N"))
     pl, pt = np.empty(n), np.empty(n)
     _polarisation_span(0, n, *flat, M, pl, pt)
     return scalar_or_array(pl.reshape(shape)), scalar_or_array(pt.reshape(shape))
@@ -701,10 +736,10 @@ def sigma_heavy_target_closed_form(
     ``sigma = alpha Z^2 mu^2 [(2 - m^2/(2E^2)) ln((E+p)/(E-p)) - p/E]`` with ``p = sqrt(E^2 - m^2)``;
     exactly 0 for ``E <= m``.  Corrections are O(E_R/E, E_R/M).
     """
-    E, m, mu_b = np.broadcast_arrays(
-        as_array(E_nu, "E_nu", nonnegative=True),
-        as_array(m_N, "m_N", nonnegative=True),
-        as_array(mu, "mu", nonnegative=True),
+    E, m, mu_b = broadcast(
+        ("E_nu", as_energy(E_nu, "E_nu")),
+        ("m_N", as_energy(m_N, "m_N")),
+        ("mu", as_moment(mu, "mu")),
     )
     Z, _, _, w = target_arrays(target)
     z2 = float(np.sum(w * Z**2))

@@ -36,7 +36,7 @@ import numpy as np
 from numba import njit
 from scipy.special import erfc
 
-from ._validate import as_array
+from ._validate import MAX_ENERGY_MEV, as_array, as_float, as_nodes
 from .constants import SECONDS_PER_DAY
 from .detector import Detector, units_per_kg
 from .flux import Flux, chooz
@@ -167,6 +167,8 @@ def product_rule(flux: Flux, a: float, b: float, k: int, n_cells: int) -> tuple[
     on ``n_cells`` uniform cells in ``u``.  The flux itself may be kinked or jump anywhere (tabulated
     spectra): it only enters through these fine integrals.
     """
+    k = as_nodes(k, "k", maximum=1_000)
+    n_cells = as_nodes(n_cells, "n_cells", maximum=10**6)
     nodes, E, jac, s = _product_points(a, b, k, n_cells)
     return nodes, _product_weights(k, s, np.asarray(flux(E), dtype=np.float64) * jac)
 
@@ -249,6 +251,7 @@ def flux_nodes(
         Energies (MeV) and weights (``Phi dE``, cm^-2 s^-1); one zero node if nothing is produced.
     """
     fl, m, rthr, rsig = flux, m_N, recoil_threshold_MeV, recoil_resolution_MeV
+    n_flux = as_nodes(n_flux, "n_flux")
     e_hi = float(fl.e_max)
     cuts = {e_hi}
     for z in np.unique(Z):
@@ -436,10 +439,11 @@ def recoil_nodes(
     energy_nodes : (ndarray, ndarray), optional
         Use these flux nodes and weights instead.
     """
+    m = as_float(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
+    n_flux = as_nodes(n_flux, "n_flux")
     ex = exposure(detector)
     fl = as_flux(flux)
     rthr = detector.recoil_threshold_MeV
-    m = float(m_N)
     Es, Ews = (
         flux_nodes(fl, m, ex.Z, ex.M, rthr, ex.recoil_resolution_MeV, n_flux)
         if energy_nodes is None

@@ -60,7 +60,20 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike
 
-from ._validate import as_array, as_length_or_none, as_nature, scalar_or_array
+from ._validate import (
+    MAX_ENERGY_MEV,
+    MAX_EVENTS,
+    MAX_MOMENT_MU_B,
+    as_array,
+    as_bool,
+    as_edges,
+    as_float,
+    as_int,
+    as_length_or_none,
+    as_nature,
+    as_nodes,
+    scalar_or_array,
+)
 from .constants import ALPHA, HBARC_MEV_CM, MEV2_TO_CM2, MU_B_PER_MEV
 from .decay import decay_probability_kernel
 from .decay import width as decay_width
@@ -114,10 +127,14 @@ class _Setup:
         recoil_threshold_MeV,
         recoil_resolution_MeV,
     ):
-        self.m = float(as_array(m_N, "m_N", positive=True))
-        self.rthr = float(as_array(recoil_threshold_MeV, "recoil_threshold_MeV", nonnegative=True))
-        self.rsig = float(as_array(recoil_resolution_MeV, "recoil_resolution_MeV", nonnegative=True))
-        self.mu = float(as_array(mu, "mu", nonnegative=True))
+        self.m = as_float(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
+        self.rthr = as_float(
+            recoil_threshold_MeV, "recoil_threshold_MeV", nonnegative=True, maximum=MAX_ENERGY_MEV
+        )
+        self.rsig = as_float(
+            recoil_resolution_MeV, "recoil_resolution_MeV", nonnegative=True, maximum=MAX_ENERGY_MEV
+        )
+        self.mu = as_float(mu, "mu", nonnegative=True, maximum=MAX_MOMENT_MU_B)
         self.nature = as_nature(nature)
         self.alpha = _ALPHA_GAMMA[self.nature]
         self.Z, self.A, self.M, self.w = target_arrays(target)
@@ -125,19 +142,23 @@ class _Setup:
         if decay_moments is None:
             decay_moments = {"e": self.mu}
         if not isinstance(decay_moments, Mapping) or not decay_moments:
-            raise ValueError("decay_moments must be a non-empty mapping {channel: moment in mu_B}")
+            raise TypeError("decay_moments must be a non-empty mapping {channel: moment in mu_B}")
+        if daughter_masses is not None and not isinstance(daughter_masses, Mapping):
+            raise TypeError("daughter_masses must be None or a mapping {channel: mass in MeV}")
         daughter_masses = dict(daughter_masses or {})
         unknown = set(daughter_masses) - set(decay_moments)
         if unknown:
             raise ValueError(f"daughter_masses has channels not in decay_moments: {sorted(unknown)}")
         widths, a_fac = [], []
         for key, moment in decay_moments.items():
-            md = float(as_array(daughter_masses.get(key, 0.0), "daughter_masses", nonnegative=True))
+            md = as_float(
+                daughter_masses.get(key, 0.0), "daughter_masses", nonnegative=True, maximum=MAX_ENERGY_MEV
+            )
             widths.append(
                 float(
                     decay_width(
                         self.m,
-                        float(as_array(moment, "decay_moments")),
+                        as_float(moment, "decay_moments", nonnegative=True, maximum=MAX_MOMENT_MU_B),
                         nature=self.nature,
                         daughter_mass=md,
                     )
@@ -172,10 +193,7 @@ def _monochromatic(E_nu, folded_name):
             f"E_nu must be a single neutrino energy in MeV; to fold over a flux "
             f"use {folded_name}(..., flux=...)"
         )
-    E = as_array(E_nu, "E_nu", nonnegative=True)
-    if E.ndim != 0:
-        raise ValueError("E_nu must be a single energy in MeV")
-    return float(E)
+    return as_float(E_nu, "E_nu", nonnegative=True, maximum=MAX_ENERGY_MEV)
 
 
 def _as_flux(flux):
@@ -193,6 +211,7 @@ def _energy_nodes(E_nu, flux, threshold, n_flux):
     """(energies, weights): ``([E_nu], [1])`` for one energy, else the flux quadrature above threshold."""
     if flux is None:
         return np.array([E_nu]), np.array([1.0])
+    n_flux = as_nodes(n_flux, "n_flux")
     if threshold >= flux.e_max:
         return np.array([0.0]), np.array([0.0])
     E, w = flux.quadrature(n=n_flux, e_min=max(threshold, flux.e_min))
@@ -200,6 +219,8 @@ def _energy_nodes(E_nu, flux, threshold, n_flux):
 
 
 _GL16_X, _GL16_W = np.polynomial.legendre.leggauss(16)
+#: Cap on the number of integration panels per recoil range or photon-energy bin in the kernels.
+_MAX_PANELS = 200_000
 
 
 # --------------------------------------------------------------------------------------------------
@@ -322,6 +343,8 @@ def _next_recoil_panel(E, m, M, v0, u1, du_max, step):
         if abs(_n_direction(E, math.exp(v1), m, M)[0] - c0) <= step:
             break
         v1 = v0 + 0.5 * (v1 - v0)
+    if v1 <= v0:  # a panel narrower than one ulp of v0 (e.g. just above threshold): finish the range
+        v1 = u1
     return v1
 
 
@@ -347,9 +370,13 @@ def _angle_kernel(
                 acc = 0.0
                 du_max = (u1 - u0) / npan
                 v1 = u0
+                n_pan = 0
                 while v1 < u1:
                     v0 = v1
                     v1 = _next_recoil_panel(E, m, M[j], v0, u1, du_max, step)
+                    n_pan += 1
+                    if n_pan >= _MAX_PANELS:  # bounded work whatever the kinematics
+                        v1 = u1
                     half = 0.5 * (v1 - v0)
                     mid = 0.5 * (v1 + v0)
                     for i in range(gx.shape[0]):
@@ -455,9 +482,13 @@ def _double_kernel(
             u1 = math.log(hi)
             du_max = (u1 - u0) / npan
             v1 = u0
+            n_pan = 0
             while v1 < u1:
                 v0 = v1
                 v1 = _next_recoil_panel(E, m, M[j], v0, u1, du_max, step)
+                n_pan += 1
+                if n_pan >= _MAX_PANELS:  # bounded work whatever the kinematics
+                    v1 = u1
                 half = 0.5 * (v1 - v0)
                 mid = 0.5 * (v1 + v0)
                 for i in range(gx.shape[0]):
@@ -493,14 +524,16 @@ def _double_kernel(
                             # and in the lab photon-N cosine x = (t + beta)/(1 + beta t): the azimuthal
                             # CDF has kinks in x, and x(t) is steep near t = -1 for fast N
                             ta = t0b
+                            n_t = 0
                             while ta < t1b:
+                                n_t += 1
                                 xa = (ta + beta) / (1.0 + beta * ta)
                                 xb = xa + step
                                 tb = t1b
                                 if xb < 1.0:
                                     tb = min(tb, (xb - beta) / (1.0 - beta * xb))
                                 tb = min(tb, ta + step)
-                                if tb <= ta:
+                                if tb <= ta or n_t >= _MAX_PANELS:
                                     tb = t1b
                                 th = 0.5 * (tb - ta)
                                 tm = 0.5 * (tb + ta)
@@ -591,7 +624,8 @@ def _generate_kernel(U, E_arr, Ew_arr, iso_idx, ch_idx, m, Z, A, M, ff, rthr, rs
         out[n, 11] = p_N * kx - gx_
         out[n, 12] = p_N * ky - gy_
         out[n, 13] = p_N * kz - gz_
-        out[n, 14] = gz_ / gE if gE > 0.0 else 0.0
+        ctg = gz_ / gE if gE > 0.0 else 0.0
+        out[n, 14] = min(1.0, max(-1.0, ctg))  # rounding can leave |cos| one ulp above 1
         out[n, 15] = cst
         out[n, 16] = Ew_arr[n] * ds * R * (u1 - u0) * wdec * decay_probability_kernel(kappa, p_N)
 
@@ -666,9 +700,11 @@ def photon_energy_range(
     (E_min, E_max) : tuple of float or ndarray
         Photon energies in MeV.
     """
-    E_N = as_array(E_nu, "E_nu", nonnegative=True) - as_array(E_R, "E_R", nonnegative=True)
-    m = as_array(m_N, "m_N", positive=True)
-    md = as_array(daughter_mass, "daughter_mass", nonnegative=True)
+    E_N = as_array(E_nu, "E_nu", nonnegative=True, maximum=MAX_ENERGY_MEV) - as_array(
+        E_R, "E_R", nonnegative=True, maximum=MAX_ENERGY_MEV
+    )
+    m = as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
+    md = as_array(daughter_mass, "daughter_mass", nonnegative=True, maximum=MAX_ENERGY_MEV)
     a = 0.5 * (1 - (md / m) ** 2)
     p = np.sqrt(np.maximum(E_N**2 - m**2, 0.0))
     return scalar_or_array(a * (E_N - p)), scalar_or_array(a * (E_N + p))
@@ -697,7 +733,7 @@ def _setup(m_N, target, mu, options):
 
 
 def _photon_spectrum(E_gamma, E_nu, flux, n_flux, m_N, target, mu, options):
-    Eg = as_array(E_gamma, "E_gamma", nonnegative=True)
+    Eg = as_array(E_gamma, "E_gamma", nonnegative=True, maximum=MAX_ENERGY_MEV)
     s = _setup(m_N, target, mu, options)
     Es, Ews = _energy_nodes(E_nu, flux, s.threshold(), n_flux)
     out = np.empty(Eg.size)
@@ -824,12 +860,13 @@ def photon_spectrum_folded(
 
 
 def _photon_angle(cos_theta, E_nu, flux, n_flux, m_N, target, mu, options, n_psi, n_recoil, step):
-    C = as_array(cos_theta, "cos_theta")
-    if np.any(np.abs(C) > 1):
-        raise ValueError("cos_theta must lie in [-1, 1]")
+    C = as_array(cos_theta, "cos_theta", minimum=-1.0, maximum=1.0)
+    n_psi = as_nodes(n_psi, "n_psi", maximum=10_000)
+    n_recoil = as_nodes(n_recoil, "n_recoil", maximum=10_000)
+    step = as_float(step, "step", minimum=1e-4, maximum=2.0)
     s = _setup(m_N, target, mu, options)
     Es, Ews = _energy_nodes(E_nu, flux, s.threshold(), n_flux)
-    px, pw = np.polynomial.legendre.leggauss(int(n_psi))
+    px, pw = np.polynomial.legendre.leggauss(n_psi)
     out = np.empty(C.size)
     _angle_kernel(
         np.ascontiguousarray(C).ravel(),
@@ -959,16 +996,14 @@ def photon_angle_folded(
 def _double_differential(
     E_gamma, cos_theta, E_nu, flux, n_flux, m_N, target, mu, options, n_sub, n_recoil, step
 ):
-    Ge = as_array(E_gamma, "E_gamma", nonnegative=True)
-    Ce = as_array(cos_theta, "cos_theta")
-    for name, edges in (("E_gamma", Ge), ("cos_theta", Ce)):
-        if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
-            raise ValueError(f"{name} must be increasing bin edges (at least two)")
-    if np.any(np.abs(Ce) > 1):
-        raise ValueError("cos_theta edges must lie in [-1, 1]")
+    Ge = as_edges(E_gamma, "E_gamma", minimum=0.0, maximum=MAX_ENERGY_MEV)
+    Ce = as_edges(cos_theta, "cos_theta", minimum=-1.0, maximum=1.0)
+    n_sub = as_nodes(n_sub, "n_sub", maximum=1_000)
+    n_recoil = as_nodes(n_recoil, "n_recoil", maximum=10_000)
+    step = as_float(step, "step", minimum=1e-4, maximum=2.0)
     s = _setup(m_N, target, mu, options)
     Es, Ews = _energy_nodes(E_nu, flux, s.threshold(), n_flux)
-    tx, tw = np.polynomial.legendre.leggauss(int(n_sub))
+    tx, tw = np.polynomial.legendre.leggauss(n_sub)
     out = np.zeros((Ge.size - 1, Ce.size - 1))
     _double_kernel(
         Ge,
@@ -1129,12 +1164,9 @@ energy) and in s^-1 per target unit from :func:`generate_folded` / :func:`iter_e
 
 
 def _iter_events(n, E_nu, flux, m_N, target, mu, options, seed, batch_size):
-    n = int(n)
-    if n < 0:
-        raise ValueError("n must be >= 0")
-    batch_size = int(batch_size)
-    if batch_size <= 0:
-        raise ValueError("batch_size must be > 0")
+    n = as_int(n, "n", minimum=0, maximum=MAX_EVENTS)
+    batch_size = as_int(batch_size, "batch_size", minimum=1, maximum=MAX_EVENTS)
+    seed = as_int(seed, "seed", minimum=0)
     s = _setup(m_N, target, mu, options)
     thr = s.threshold()
     if flux is not None:
@@ -1251,7 +1283,7 @@ def iter_events_folded(
 
 
 def _unweighted(ev, seed, unweight):
-    if unweight and ev.size:
+    if as_bool(unweight, "unweight") and ev.size:
         rng = np.random.default_rng(np.random.SeedSequence([int(seed), 1]))
         w = ev["weight"]
         wmax = w.max()

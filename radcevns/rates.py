@@ -45,7 +45,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ._validate import as_array, scalar_or_array
+from ._validate import MAX_ENERGY_MEV, MAX_MOMENT_MU_B, as_array, as_float, as_nodes, scalar_or_array
 from .cevns import dsigma_kernel as cevns_dsigma_kernel
 from .constants import ALPHA, MEV2_TO_CM2, MU_B_PER_MEV, SIN2_THETA_W
 from .detector import Detector
@@ -68,6 +68,8 @@ _GL16_X, _GL16_W = np.polynomial.legendre.leggauss(16)
 _GL24_X, _GL24_W = np.polynomial.legendre.leggauss(24)
 #: Gauss-Legendre nodes in E_nu per (E_R, isotope) for the recoil spectra.
 _N_ENU = 48
+#: Largest accepted ``n_enu`` (the work of every rate grows linearly with it).
+_MAX_N_ENU = 10_000
 #: Points per smooth piece of the tabulated flux used inside the spectrum kernels.
 _FLUX_TABLE_POINTS = 8192
 #: Half-width (in Gaussian sigmas) of the recoil-resolution convolution.
@@ -393,7 +395,9 @@ def _observed_window(lo, hi, r_top, readout, args):
 def _recoil_spectrum(
     kind, E_R, detector_or_target, flux, m_N, form_factor, sin2w, recoil_resolution_MeV, n_enu
 ):
-    R = as_array(E_R, "E_R", nonnegative=True)
+    R = as_array(E_R, "E_R", nonnegative=True, maximum=MAX_ENERGY_MEV)
+    n_enu = as_nodes(n_enu, "n_enu", maximum=_MAX_N_ENU)
+    sin2w = as_float(sin2w, "sin2_theta_w", minimum=0.0, maximum=1.0)
     ex = exposure(detector_or_target, recoil_resolution_MeV)
     fl = as_flux(flux)
     table = _flux_table(fl)
@@ -494,6 +498,8 @@ def cevns_rate(
 def _recoil_rate(
     kind, detector_or_target, flux, m_N, lo, hi, form_factor, sin2w, recoil_resolution_MeV, n_enu
 ):
+    n_enu = as_nodes(n_enu, "n_enu", maximum=_MAX_N_ENU)
+    sin2w = as_float(sin2w, "sin2_theta_w", minimum=0.0, maximum=1.0)
     ex = exposure(detector_or_target, recoil_resolution_MeV)
     fl = as_flux(flux)
     table = _flux_table(fl)
@@ -524,7 +530,7 @@ def _recoil_rate(
 
 
 def _mu_factor(mu):
-    mu_arr = as_array(mu, "mu", nonnegative=True)
+    mu_arr = as_array(mu, "mu", nonnegative=True, maximum=MAX_MOMENT_MU_B)
     return mu_arr, ALPHA * (mu_arr * MU_B_PER_MEV) ** 2
 
 
@@ -567,7 +573,7 @@ def primakoff_spectrum(
         Exactly 0 where no neutrino of the flux can produce the recoil.  The decay of N inside the
         detector is not subtracted (``P_dec < 1e-6`` for the benchmark points of chapter 05).
     """
-    m = _scalar(m_N, "m_N", nonnegative=True)
+    m = _scalar(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
     mu_arr, fac = _mu_factor(mu)
     out, _ = _recoil_spectrum(1, E_R, target, flux, m, form_factor, 0.0, recoil_resolution_MeV, n_enu)
     return scalar_or_array(out * MEV2_TO_CM2 * fac)
@@ -601,7 +607,7 @@ def primakoff_rate(
     >>> f"{rates.primakoff_rate(1.0, 'CaWO4', 1e-8, E_R_min=20e-6):.3e}"
     '2.631e+04'
     """
-    m = _scalar(m_N, "m_N", nonnegative=True)
+    m = _scalar(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
     mu_arr, fac = _mu_factor(mu)
     if E_R_min is None:
         E_R_min = _default_threshold(target, recoil_resolution_MeV)

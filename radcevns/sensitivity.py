@@ -51,7 +51,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import ndtr
 
-from ._validate import as_array, as_nature, scalar_or_array
+from ._validate import MAX_ENERGY_MEV, as_array, as_int, as_nature, scalar_or_array
 from .backgrounds import accidental_rate, background_model, check_detector, live_days
 from .coincidences import RadiativeYield
 from .detector import Detector
@@ -412,7 +412,7 @@ def limit_curve(
     ndarray
         Shape of ``m_N``; with a sequence of natures, a leading axis with one row per nature.
     """
-    masses = as_array(m_N, "m_N", positive=True)
+    masses = as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
     natures, single = _natures_of(nature)
     det, exposure, bg = _common_inputs(detector, exposure_kg_yr, mode, background, cl)
     extra_decay_moment, extra_daughter_mass = _decay_inputs(extra_decay_moment, extra_daughter_mass)
@@ -465,7 +465,7 @@ def _map_masses(func, masses, n_threads):
         import numba
 
         n_threads = numba.get_num_threads()
-    n_threads = max(1, int(n_threads))
+    n_threads = as_int(n_threads, "n_threads", minimum=1, maximum=1024)
     if n_threads == 1 or masses.size <= 1:
         return [func(m) for m in masses]
     func(masses[0])  # load / compile the kernels before the threads start
@@ -501,7 +501,7 @@ def product_limit(
         Upper limit on ``mu_eN x mu_xN`` in mu_B^2 (``inf`` where the mode has no reach, including
         ``extra_daughter_mass >= m_N``).
     """
-    masses = as_array(m_N, "m_N", positive=True)
+    masses = as_array(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
     natures, single = _natures_of(nature)
     det, exposure, bg = _common_inputs(detector, exposure_kg_yr, "radiative", background, cl)
     _, extra_daughter_mass = _decay_inputs(_MU_REF, extra_daughter_mass)

@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 from scipy.special import gammainccinv
 
-from ._validate import as_array, scalar_or_array
+from ._validate import as_array, as_choice, as_float, scalar_or_array
 
 __all__ = [
     "DEFAULT_CL",
@@ -61,7 +61,7 @@ NUISANCE_FIXED, NUISANCE_CONSTRAINED, NUISANCE_FREE = 0, 1, 2
 # --------------------------------------------------------------------------------------------------
 def check_cl(cl: float) -> float:
     """Return the confidence level ``cl`` as a float after checking ``0 < cl < 1``."""
-    cl = float(as_array(cl, "cl"))
+    cl = as_float(cl, "cl")
     if not 0.0 < cl < 1.0:
         raise ValueError(f"cl must lie strictly between 0 and 1, got {cl}")
     return cl
@@ -83,8 +83,7 @@ def critical_q(cl: float = DEFAULT_CL, rule: str = "one-sided") -> float:
     float
     """
     cl = check_cl(cl)
-    if rule not in RULES:
-        raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
+    rule = as_choice(rule, "rule", RULES)
     if rule == "one-sided":
         from scipy.stats import norm
 

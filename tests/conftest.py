@@ -37,3 +37,27 @@ def pytest_collection_modifyitems(session, config, items):
         return max((_STAGE[m.name] for m in item.iter_markers() if m.name in _STAGE), default=0)
 
     items.sort(key=stage)
+
+
+# Hypothesis profiles of the property-based tests (tests/test_properties_*.py): "ci" (the default) keeps
+# them under a minute or two with few, reproducible examples and no example database; "long" is for hand
+# runs, e.g. `HYPOTHESIS_PROFILE=long bash scripts/run_tests.sh tests/test_properties_physics.py`.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long",
+    max_examples=500,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
