@@ -670,7 +670,8 @@ def sigma(
     m_N : array_like
         Sterile-neutrino mass in MeV.  The cross section grows as ``ln(1/m_N)`` for light N
         (``dsigma/dE_R ~ 1/E_R`` down to the exact ``E_R^min ~ m_N^4 / (8 M E_nu^2)``); for
-        ``m_N = 0`` it diverges and ``inf`` is returned (``0`` when ``mu = 0``).
+        ``m_N = 0`` it diverges and ``inf`` is returned (``0`` when ``mu = 0``), as it is for a
+        mass so small that ``E_R^min`` underflows (``m_N`` below about 1e-75 MeV).
     target : str, Nucleus, Element or Compound
     mu : array_like
         Transition magnetic moment in Bohr magnetons (convention A).
