@@ -1,8 +1,8 @@
 """Plotting and prose helpers shared by the chapters of the book.
 
 * :func:`plot_existing_limits` and :func:`plot_projection` draw the (m_N [MeV], mu [mu_B]) plane in
-  the style of the paper: existing limits as grey filled regions with solid edges
-  (:mod:`radcevns.limits`), projections as dashed lines.
+  the style of the paper: existing limits as grey filled regions with solid edges, each with its own
+  hatch pattern and label (:mod:`radcevns.limits`), projections as dashed lines.
 * :func:`mass_axis` puts plain tick labels on a logarithmic m_N axis.
 * :func:`sci`, :func:`glue_number` and :func:`glue_float` turn numbers into the text glued into the
   prose of the chapters (``myst_nb.glue``).
