@@ -1,8 +1,8 @@
 """Plotting and prose helpers shared by the chapters of the book.
 
 * :func:`plot_existing_limits` and :func:`plot_projection` draw the (m_N [MeV], mu [mu_B]) plane in
-  the style of the paper: existing limits as grey filled regions with solid edges
-  (:mod:`radcevns.limits`), projections as dashed lines.
+  the style of the paper: existing limits as grey filled regions with solid edges, each with its own
+  hatch pattern and label (:mod:`radcevns.limits`), projections as dashed lines.
 * :func:`mass_axis` puts plain tick labels on a logarithmic m_N axis.
 * :func:`sci`, :func:`glue_number` and :func:`glue_float` turn numbers into the text glued into the
   prose of the chapters (``myst_nb.glue``).
@@ -39,6 +39,7 @@ __all__ = [
     "use_book_style",
     "book_figure",
     "MASS_TICKS_MEV",
+    "LIMIT_HATCHES",
     "plot_existing_limits",
     "plot_projection",
     "mass_axis",
@@ -140,6 +141,10 @@ def _label_position(lim, xlim, ylim):
     return m[i], mu[i] * 1.4
 
 
+#: Hatch patterns of :func:`plot_existing_limits`, one per limit in catalogue order (cycled).
+LIMIT_HATCHES = ("/", "\\", "|", "-", "x", ".", "+", "o", "//", "\\\\")
+
+
 def plot_existing_limits(
     ax: Axes,
     limits: Sequence[ExistingLimit] | None = None,
@@ -148,19 +153,24 @@ def plot_existing_limits(
     labels: bool = True,
     xlim: tuple[float, float] | None = DEFAULT_M_RANGE_MEV,
     ylim: tuple[float, float] | None = DEFAULT_MU_RANGE_BOHR,
-    facecolor: Any = "0.80",
-    astro_facecolor: Any = "0.92",
+    facecolor: Any = "0.86",
+    astro_facecolor: Any = "0.94",
     edgecolor: Any = "0.25",
     linewidth: float = 1.0,
-    fontsize: float = 7,
+    fontsize: float = 8,
+    hatches: Sequence[str] | None = LIMIT_HATCHES,
+    hatch_alpha: float = 0.3,
+    legend_labels: bool = False,
     **style: Any,
 ) -> list[ExistingLimit]:
-    """Draw existing limits as light-grey filled regions with solid edges (paper style).
+    """Draw existing limits as light-grey regions with solid edges, each with its own hatch and label.
 
     Laboratory limits are filled with ``facecolor``, astrophysical and cosmological ones (which rest
     on stellar or cosmological modelling) with the lighter ``astro_facecolor`` underneath, so that the
-    region excluded only by astrophysics or cosmology stays distinguishable. Every edge is a solid
-    line. Projections go on top with :func:`plot_projection` (dashed).
+    region excluded only by astrophysics or cosmology stays distinguishable. On top of the fill every
+    limit gets its own hatch pattern (``hatches``, cycled in catalogue order), so that overlapping
+    regions stay distinct without colour, and its ``label`` is written next to it. Every edge is a
+    solid line (paper style: limits solid, projections dashed with :func:`plot_projection`).
 
     Parameters
     ----------
@@ -178,6 +188,13 @@ def plot_existing_limits(
     facecolor, astro_facecolor, edgecolor, linewidth, fontsize
         Style of fills, edges (line width in points) and labels (font size in points). Further keyword
         arguments go to the edge lines.
+    hatches : sequence of str or None
+        Hatch patterns, one per limit (cycled); None or empty draws plain fills (the older style).
+    hatch_alpha : float
+        Opacity of the hatch lines (0-1), drawn in ``edgecolor``.
+    legend_labels : bool
+        Give each hatched region a legend label (its ``label``, or its name when the label is empty),
+        so that ``ax.legend()`` lists the limits; default False (the text labels name them).
 
     Returns
     -------
@@ -192,9 +209,16 @@ def plot_existing_limits(
     >>> ax.get_xscale(), ax.get_yscale()
     ('log', 'log')
     """
+    from matplotlib.colors import to_rgba
+
+    if not 0.0 <= hatch_alpha <= 1.0:
+        raise ValueError(f"hatch_alpha must be in [0, 1], got {hatch_alpha}")
     if limits is None:
         limits = existing_limits(flavour)
     limits = list(limits)
+    hatch_of = {}
+    if hatches:
+        hatch_of = {id(lim): hatches[i % len(hatches)] for i, lim in enumerate(limits)}
     ax.set_xscale("log")
     ax.set_yscale("log")
     if xlim is not None:
@@ -207,6 +231,7 @@ def plot_existing_limits(
     ordered = [lim for lim in limits if lim.category != "laboratory"] + [
         lim for lim in limits if lim.category == "laboratory"
     ]
+    outline = {}
     for lim in ordered:
         m, mu = lim.m_N_MeV, lim.mu_bohr
         if lim.kind == "upper":
@@ -214,8 +239,26 @@ def plot_existing_limits(
             py = np.concatenate([[top], mu, [top]])
         else:
             px, py = m, mu
+        outline[id(lim)] = (px, py)
         face = facecolor if lim.category == "laboratory" else astro_facecolor
         ax.fill(px, py, facecolor=face, edgecolor="none", zorder=1)
+    hatch_colour = to_rgba(edgecolor, hatch_alpha)
+    for lim in ordered:
+        hatch = hatch_of.get(id(lim))
+        if hatch is None:
+            continue
+        px, py = outline[id(lim)]
+        name = (lim.label or lim.name) if legend_labels else "_nolegend_"
+        ax.fill(
+            px,
+            py,
+            facecolor="none",
+            edgecolor=hatch_colour,
+            linewidth=0.0,
+            hatch=hatch,
+            zorder=1.2,
+            label=name,
+        )
     for lim in limits:
         line_style = dict(color=edgecolor, linewidth=linewidth, linestyle="-", zorder=2)
         line_style.update(style)
@@ -231,7 +274,15 @@ def plot_existing_limits(
                 continue
             pos = _label_position(lim, x_range, y_range)
             if pos is not None:
-                ax.text(pos[0], pos[1], lim.label, fontsize=fontsize, color=edgecolor, zorder=3)
+                ax.text(
+                    pos[0],
+                    pos[1],
+                    lim.label,
+                    fontsize=fontsize,
+                    color="0.1",
+                    zorder=3,
+                    bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.75),
+                )
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
     if not ax.get_xlabel():

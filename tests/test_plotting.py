@@ -125,3 +125,22 @@ def test_plot_existing_limits_and_projection(tmp_path):
     fig.savefig(target, dpi=110)
     assert target.stat().st_size > 10_000
     assert math.isfinite(target.stat().st_size)
+
+
+def test_plot_existing_limits_distinct_hatches():
+    pytest.importorskip("HNLimits")
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    drawn = P.plot_existing_limits(ax, labels=False, legend_labels=True)
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == len(drawn)
+    n_distinct = min(len(drawn), len(P.LIMIT_HATCHES))
+    assert len({p.get_hatch() for p in hatched}) == n_distinct  # one pattern per limit (cycled)
+    labels = {p.get_label() for p in hatched}
+    assert {lim.label or lim.name for lim in drawn} <= labels  # legend entries name the limits
+    plain = Figure().add_subplot()
+    P.plot_existing_limits(plain, labels=False, hatches=None)
+    assert not any(p.get_hatch() for p in plain.patches)
+    with pytest.raises(ValueError, match="hatch_alpha"):
+        P.plot_existing_limits(plain, hatch_alpha=2.0)
