@@ -103,6 +103,7 @@ MEASURE_JS = r"""
     report(out);
   }
   function start() {
+    if (!document.querySelector('.math, mjx-container')) { report({status: 'ok', equations: []}); return; }
     if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) {
       if ((start.tries = (start.tries || 0) + 1) > 200) { report({status: 'no-mathjax'}); return; }
       setTimeout(start, 50);
@@ -256,7 +257,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", nargs="*", help="pages relative to the html folder (default: all)")
     parser.add_argument("--budget", type=int, default=20000, help="virtual time per page in ms")
     parser.add_argument("--json", type=Path, help="write all results to this file")
+    parser.add_argument(
+        "--prepare", action="store_true", help="only fetch MathJax (npm pack) and check for chromium"
+    )
     args = parser.parse_args(argv)
+    if args.prepare:
+        try:
+            print(f"MathJax: {ensure_mathjax(args.mathjax)}")
+        except (RuntimeError, OSError, subprocess.SubprocessError) as err:
+            print(f"MathJax unavailable: {err}", file=sys.stderr)
+            return 2
+        browser = find_browser()
+        print(f"browser: {browser or 'not found'}")
+        return 0 if browser else 2
 
     widths = [int(w) for w in args.widths.split(",") if w.strip()]
     if not (args.html / "index.html").exists():
