@@ -13,10 +13,12 @@ nbclient, in order, until the first cell that displays a PNG image (cells tagged
   (``NUMBA_CACHE_DIR`` a fresh folder): every ``@njit(cache=True)`` kernel the cells reach is compiled;
 * ``warm``: the same with the cache that the cold run filled (the state after ``postBuild`` on
   Binder, or after any earlier run locally);
-* ``explorer``: for chapters that define functions named ``explore...`` (the interactive explorers),
-  the whole chapter is executed in the warm kernel, then each explorer is called with its default
-  arguments and once with each numeric argument changed by 10 %; the median and maximum of these
-  redraws (the function draws and shows its figure, as after a slider move) are reported.
+* ``whole``: the warm run goes on to the end of the chapter (``--first-figure-only`` stops it at the
+  first figure): seconds for the whole chapter, what "Run All" costs a reader;
+* ``explorer``: then, in the same kernel, every function named ``explore...`` (the interactive
+  explorers) is called with its default arguments and once with each numeric argument changed by
+  10 %; the median and maximum of these redraws (the function draws and shows its figure, as after
+  a slider move) are reported.
 
 The notebooks run with their stored parameters (``fast = False``: what a reader gets), or with
 ``--fast``. Times are wall-clock seconds on this machine; the load average at the start is printed
@@ -88,8 +90,8 @@ def _load(path: Path, fast: bool):
     return nb
 
 
-def run_chapter(path: Path, cache_dir: Path, *, fast: bool, explorers: bool) -> dict:
-    """Execute one chapter until its first figure (and, with ``explorers``, to the end + probe)."""
+def run_chapter(path: Path, cache_dir: Path, *, fast: bool, whole: bool) -> dict:
+    """Execute one chapter until its first figure; with ``whole``, to its end, then time its explorers."""
     nb = _load(path, fast)
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)
@@ -102,48 +104,28 @@ def run_chapter(path: Path, cache_dir: Path, *, fast: bool, explorers: bool) -> 
         resources={"metadata": {"path": str(NOTEBOOKS)}},
         skip_cells_with_tag=SKIP_TAG,
     )
-    out: dict = {"chapter": path.stem}
+    out: dict = {"chapter": path.stem, "first_figure_s": None}
     t_kernel = time.perf_counter()
     with client.setup_kernel(env=env, cwd=str(NOTEBOOKS)):
-        # the kernel answers once it has executed a trivial cell
-        probe = nbformat.v4.new_code_cell("pass")
-        client.execute_cell(probe, 0)
+        # the kernel is up once it has executed a trivial cell
+        client.execute_cell(nbformat.v4.new_code_cell("pass"), 0)
         out["kernel_s"] = time.perf_counter() - t_kernel
         t0 = time.perf_counter()
-        first = None
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             client.execute_cell(cell, index)
-            if _has_png(cell):
-                first = time.perf_counter() - t0
-                out["first_figure_cell"] = index
-                if not explorers:
-                    break
-                out["first_figure_s"] = first
-                explorers_after = index + 1
-                for later, cell2 in enumerate(nb.cells[explorers_after:], start=explorers_after):
-                    if cell2.cell_type == "code":
-                        client.execute_cell(cell2, later)
-                out["whole_chapter_s"] = time.perf_counter() - t0
-                probe = nbformat.v4.new_code_cell(EXPLORER_PROBE)
-                client.execute_cell(probe, len(nb.cells))
-                text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
-                line = next((ln for ln in text.splitlines() if ln.startswith("EXPLORER_TIMES ")), None)
-                out["explorers"] = json.loads(line.split(" ", 1)[1]) if line else {}
-                break
-        out.setdefault("first_figure_s", first)
+            if out["first_figure_s"] is None and _has_png(cell):
+                out["first_figure_s"] = time.perf_counter() - t0
+                if not whole:
+                    return out
+        out["whole_chapter_s"] = time.perf_counter() - t0
+        probe = nbformat.v4.new_code_cell(EXPLORER_PROBE)
+        client.execute_cell(probe, len(nb.cells))
+        text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
+        line = next((ln for ln in text.splitlines() if ln.startswith("EXPLORER_TIMES ")), None)
+        out["explorers"] = json.loads(line.split(" ", 1)[1]) if line else {}
     return out
-
-
-def _defines_explorer(path: Path) -> bool:
-    nb = nbformat.read(path, as_version=4)
-    return any(
-        cell.cell_type == "code"
-        and "def explore" in cell.source
-        and SKIP_TAG not in cell.metadata.get("tags", [])
-        for cell in nb.cells
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,7 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("chapters", nargs="*", help="notebook name prefixes, e.g. 01 03 A1 (default: all)")
     parser.add_argument("--fast", action="store_true", help="run with fast = True")
     parser.add_argument("--repeat", type=int, default=1, help="warm runs per chapter (the minimum is kept)")
-    parser.add_argument("--no-explorers", action="store_true", help="skip the explorer redraw timings")
+    parser.add_argument(
+        "--first-figure-only",
+        dest="whole",
+        action="store_false",
+        help="stop the warm run at the first figure (no whole-chapter time, no explorer timings)",
+    )
     parser.add_argument("--json", type=Path, help="write the results to this file")
     args = parser.parse_args(argv)
 
@@ -169,23 +156,22 @@ def main(argv: list[str] | None = None) -> int:
     for path in paths:
         cache = Path(tempfile.mkdtemp(prefix="bench_book_numba_"))
         try:
-            cold = run_chapter(path, cache, fast=args.fast, explorers=False)
-            warm_runs = [
-                run_chapter(path, cache, fast=args.fast, explorers=False) for _ in range(max(args.repeat, 1))
+            cold = run_chapter(path, cache, fast=args.fast, whole=False)
+            warm = [
+                run_chapter(path, cache, fast=args.fast, whole=args.whole) for _ in range(max(args.repeat, 1))
             ]
-            warm = min(warm_runs, key=lambda r: r["first_figure_s"] or float("inf"))
+            best = min(warm, key=lambda r: r["first_figure_s"] or float("inf"))
             row = {
                 "chapter": path.stem,
-                "kernel_s": warm["kernel_s"],
+                "kernel_s": best["kernel_s"],
                 "cold_s": cold["first_figure_s"],
-                "warm_s": warm["first_figure_s"],
+                "warm_s": best["first_figure_s"],
             }
-            if not args.no_explorers and _defines_explorer(path):
-                full = run_chapter(path, cache, fast=args.fast, explorers=True)
-                row["whole_chapter_s"] = full.get("whole_chapter_s")
+            if args.whole:
+                row["whole_chapter_s"] = min(r["whole_chapter_s"] for r in warm)
                 row["explorers"] = {
                     name: {"median_s": statistics.median(t), "max_s": max(t), "calls": len(t)}
-                    for name, t in full.get("explorers", {}).items()
+                    for name, t in best.get("explorers", {}).items()
                     if t
                 }
         finally:
@@ -196,10 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     def fmt(x):
         return "-" if x is None else f"{x:.1f}"
 
-    print("\n| chapter | kernel start [s] | first figure, cold cache [s] | first figure, warm cache [s] |")
-    print("|---|---|---|---|")
+    print(
+        "\n| chapter | kernel start [s] | first figure, cold cache [s] | first figure, warm [s] "
+        "| whole chapter, warm [s] |"
+    )
+    print("|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['chapter']} | {fmt(r['kernel_s'])} | {fmt(r['cold_s'])} | {fmt(r['warm_s'])} |")
+        cells = [r["kernel_s"], r["cold_s"], r["warm_s"], r.get("whole_chapter_s")]
+        print(f"| {r['chapter']} | " + " | ".join(fmt(c) for c in cells) + " |")
     explorer_rows = [(r["chapter"], n, e) for r in rows for n, e in r.get("explorers", {}).items()]
     if explorer_rows:
         print("\n| chapter | explorer | redraws | median redraw [s] | slowest redraw [s] |")
