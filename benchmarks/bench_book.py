@@ -90,6 +90,17 @@ def _load(path: Path, fast: bool):
     return nb
 
 
+def _run_extra(client: NotebookClient, nb, source: str):
+    """Execute a cell that is not part of the chapter (nbclient stores each cell back into ``nb``)."""
+    cell = nbformat.v4.new_code_cell(source)
+    nb.cells.append(cell)
+    try:
+        client.execute_cell(cell, len(nb.cells) - 1)
+    finally:
+        nb.cells.pop()
+    return cell
+
+
 def run_chapter(path: Path, cache_dir: Path, *, fast: bool, whole: bool) -> dict:
     """Execute one chapter until its first figure; with ``whole``, to its end, then time its explorers."""
     nb = _load(path, fast)
@@ -108,7 +119,7 @@ def run_chapter(path: Path, cache_dir: Path, *, fast: bool, whole: bool) -> dict
     t_kernel = time.perf_counter()
     with client.setup_kernel(env=env, cwd=str(NOTEBOOKS)):
         # the kernel is up once it has executed a trivial cell
-        client.execute_cell(nbformat.v4.new_code_cell("pass"), 0)
+        _run_extra(client, nb, "pass")
         out["kernel_s"] = time.perf_counter() - t_kernel
         t0 = time.perf_counter()
         for index, cell in enumerate(nb.cells):
@@ -120,8 +131,7 @@ def run_chapter(path: Path, cache_dir: Path, *, fast: bool, whole: bool) -> dict
                 if not whole:
                     return out
         out["whole_chapter_s"] = time.perf_counter() - t0
-        probe = nbformat.v4.new_code_cell(EXPLORER_PROBE)
-        client.execute_cell(probe, len(nb.cells))
+        probe = _run_extra(client, nb, EXPLORER_PROBE)
         text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
         line = next((ln for ln in text.splitlines() if ln.startswith("EXPLORER_TIMES ")), None)
         out["explorers"] = json.loads(line.split(" ", 1)[1]) if line else {}
@@ -146,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
     if args.chapters:
-        paths = [p for p in paths if any(p.stem.startswith(c) for c in args.chapters)]
+        paths = [p for c in args.chapters for p in paths if p.stem.startswith(c)]  # in the order given
     load = os.getloadavg()
     print(
         f"load average at start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} CPUs",
