@@ -5,7 +5,7 @@ whose label stem it shares with another got ``[A+19b]`` on the full list and ``[
 that cites only it. The extension computes the labels once over the whole .bib file.
 """
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import pybtex.plugin
@@ -13,9 +13,11 @@ from pybtex.database import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BIB = ROOT / "book" / "references.bib"
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-
-import radcevns_bibstyle as bibstyle  # noqa: E402
+_spec = importlib.util.spec_from_file_location(
+    "radcevns_bibstyle", ROOT / "book" / "_ext" / "radcevns_bibstyle.py"
+)
+bibstyle = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bibstyle)
 
 
 def _labels_of(keys, style_name):
