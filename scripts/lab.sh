@@ -16,4 +16,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
 ensure_venv
 project_env
 cd "$RADCEVNS_ROOT"
-exec "$RADCEVNS_VENV/bin/jupyter" lab --notebook-dir="$RADCEVNS_ROOT/notebooks" "$@"
+extra=()
+[ "$(id -u)" = 0 ] && extra+=(--allow-root)  # e.g. in a container; Jupyter refuses root otherwise
+exec "$RADCEVNS_VENV/bin/jupyter" lab --notebook-dir="$RADCEVNS_ROOT/notebooks" "${extra[@]}" "$@"
