@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Developer tool (not part of CI): look at the built book the way a reader does.
+# Developer tool (not part of CI): look at the built book the way a reader does. The automatic
+# check that display equations fit the column is scripts/check_equations.py.
 #
 #     bash scripts/build_book.sh                 # first build _build/html
 #     bash scripts/check_browser.sh [--mathjax]  # screenshots into _build/screenshots/
@@ -10,9 +11,9 @@
 #
 # The pages load MathJax from a CDN, which an offline machine cannot reach, so formulas stay
 # raw TeX. With --mathjax the script fetches MathJax 3 from the npm registry once
-# (`npm pack mathjax@3`, cached in _build/vendor/), copies it into the served copy's _static/
-# and points the pages at it, so the screenshots show rendered math. _build/html itself is
-# never modified.
+# (`npm pack mathjax@3`, cached in _build/mathjax/, shared with scripts/check_equations.py),
+# copies it into the served copy's _static/ and points the pages at it, so the screenshots show
+# rendered math. _build/html itself is never modified.
 #
 # Variables: WIDTH (default 1280), HEIGHT (default 3000) of the browser window in pixels.
 set -euo pipefail
@@ -21,7 +22,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HTML="$ROOT/_build/html"
 OUT="$ROOT/_build/screenshots"
 SITE="$OUT/site"
-VENDOR="$ROOT/_build/vendor"
+MATHJAX="$ROOT/_build/mathjax"
 WIDTH="${WIDTH:-1280}"
 HEIGHT="${HEIGHT:-3000}"
 MATHJAX_CDN="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
@@ -30,7 +31,7 @@ use_mathjax=0
 for arg in "$@"; do
     case "$arg" in
         --mathjax) use_mathjax=1 ;;
-        -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -41,18 +42,13 @@ BROWSER="$(command -v chromium || command -v chromium-browser || true)"
 
 rm -rf "$SITE"
 mkdir -p "$OUT"
-cp -r "$HTML" "$SITE"
+cp -rL "$HTML" "$SITE"
 
 if [ "$use_mathjax" = 1 ]; then
-    if [ ! -f "$VENDOR/mathjax/es5/tex-mml-chtml.js" ]; then
-        mkdir -p "$VENDOR"
-        tarball="$(cd "$VENDOR" && npm pack --silent mathjax@3 | tail -n 1)"
-        rm -rf "$VENDOR/package" "$VENDOR/mathjax"
-        tar -xzf "$VENDOR/$tarball" -C "$VENDOR"
-        mv "$VENDOR/package" "$VENDOR/mathjax"
-    fi
+    # the same local copy as scripts/check_equations.py (npm pack mathjax@3 into _build/mathjax)
+    python3 "$ROOT/scripts/check_equations.py" --prepare --mathjax "$MATHJAX" >/dev/null
     mkdir -p "$SITE/_static/mathjax"
-    cp -r "$VENDOR/mathjax/es5" "$SITE/_static/mathjax/"
+    cp -r "$MATHJAX/es5" "$SITE/_static/mathjax/"
     find "$SITE" -name '*.html' -print0 |
         xargs -0 sed -i "s#${MATHJAX_CDN}#/_static/mathjax/es5/tex-mml-chtml.js#g"
     echo "MathJax served locally from _static/mathjax/es5/"
