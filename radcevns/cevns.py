@@ -4,7 +4,8 @@ SM coherent elastic scattering (NUCLEUS, EPJC 79 (2019) 1018, eq. 1):
 
 .. math::
     \\frac{d\\sigma}{dE_R} = \\frac{G_F^2 M}{4\\pi} Q_W^2 F^2(q)
-    \\Big(1 - \\frac{M E_R}{2E_\\nu^2} - \\frac{E_R}{E_\\nu}\\Big),\\qquad
+    \\Big(1 - \\frac{M E_R}{2E_\\nu^2} - \\frac{E_R}{E_\\nu}\\Big),
+
     Q_W = N - Z(1 - 4\\sin^2\\theta_W).
 
 Diagonal magnetic moment (incoherent with the SM term), the ``m_N -> 0`` limit of the

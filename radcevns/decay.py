@@ -3,8 +3,10 @@
 Convention A (see :mod:`radcevns.conventions`; P. D. Bolton et al., arXiv:2110.02233,
 Phys. Rev. D 106 (2022) 035036): for a Dirac N,
 
-.. math::  \\Gamma_D(N \\to \\nu_L \\gamma) = \\frac{\\mu^2 m_N^3}{16\\pi}
-           = \\frac{\\alpha \\hat\\mu^2 m_N^3}{16 m_e^2},
+.. math::
+
+    \\Gamma_D(N \\to \\nu_L \\gamma) = \\frac{\\mu^2 m_N^3}{16\\pi}
+    = \\frac{\\alpha \\hat\\mu^2 m_N^3}{16 m_e^2},
 
 and a Majorana N decays to both ``nu gamma`` and ``nubar gamma`` with equal rates,
 so ``Gamma_M = 2 Gamma_D`` at equal ``mu``.  A massive daughter (``N -> N' gamma``)

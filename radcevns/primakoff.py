@@ -9,8 +9,12 @@ mass, ``E_R`` the recoil kinetic energy):
 
 .. math::
 
-    \\frac{d\\sigma}{dE_R} = \\frac{\\alpha Z^2 \\mu^2 F^2}{8 E^2 E_R^2 M} K,\\qquad
-    K = 8E^2E_RM - 8EE_R^2M - 4EE_Rm^2 + 2E_R^3M + E_R^2m^2 - 2E_RMm^2 - m^4 .
+    \\frac{d\\sigma}{dE_R} = \\frac{\\alpha Z^2 \\mu^2 F^2}{8 E^2 E_R^2 M} K,
+
+    \\begin{aligned}
+    K = {} & 8E^2E_RM - 8EE_R^2M - 4EE_Rm^2 \\\\
+           & + 2E_R^3M + E_R^2m^2 - 2E_RMm^2 - m^4 .
+    \\end{aligned}
 
 Numerically ``K`` is evaluated as ``W + E_R (2E_R^2 M + E_R m^2 + 2 M m^2 + 4 E_R M^2)``
 with ``W = 4 M (M + 2E) (E_R - E_R^min)(E_R^max - E_R) >= 0``; both pieces are

@@ -3,8 +3,10 @@
 A flux-folded rate of Primakoff upscattering at a detector is a double integral,
 
 .. math::
-    R = \\sum_T n_T \\int dE_\\nu\\, \\Phi(E_\\nu) \\int dE_R\\, \\frac{d\\sigma_T}{dE_R}\\,
-        \\epsilon_R(E_R)\\, g(E_\\nu, E_R),
+    \\begin{aligned}
+    R = {} & \\sum_T n_T \\int dE_\\nu\\, \\Phi(E_\\nu) \\\\
+           & \\times \\int dE_R\\, \\frac{d\\sigma_T}{dE_R}\\, \\epsilon_R(E_R)\\, g(E_\\nu, E_R),
+    \\end{aligned}
 
 with ``g`` whatever the rate needs at each point (the decay probability and the photon acceptance
 of the radiative coincidences, :mod:`radcevns.coincidences`). This module builds the nodes of that

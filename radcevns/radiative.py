@@ -7,7 +7,8 @@ distribution of a polarised N in its rest frame,
 
 .. math::
     \\frac{d\\sigma}{dE_R\\,d\\Omega^*} = \\frac{d\\sigma(\\nu A\\to NA)}{dE_R}\\,\\mathrm{BR}\\,
-    \\frac{1 + \\alpha_\\gamma \\vec P\\cdot\\hat n^*}{4\\pi},\\qquad
+    \\frac{1 + \\alpha_\\gamma \\vec P\\cdot\\hat n^*}{4\\pi},
+
     \\alpha_\\gamma = -1\\ (\\text{Dirac}),\\ 0\\ (\\text{Majorana}).
 
 The rest-frame photon energy is ``E* = (m_N^2 - m_d^2) / (2 m_N)`` (``m_d`` = daughter mass,
