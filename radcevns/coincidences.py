@@ -5,8 +5,10 @@ S. Kulkarni, arXiv:2110.02233, Phys. Rev. D 106 (2022) 035036) is
 
 .. math::
     \\begin{aligned}
-    R_\\gamma = {} & t\\sum_T n_T\\int dE_\\nu\\,\\Phi\\int dE_R\\,\\frac{d\\sigma_T}{dE_R}\\,\\epsilon_R(E_R) \\\\
-                   & \\times P_{\\rm dec}(p_N; L)\\,\\mathrm{BR}\\int dE_\\gamma\\,f(E_\\gamma)\\,A(E_\\gamma),
+    R_\\gamma = {} & t\\sum_T n_T\\int dE_\\nu\\,\\Phi\\int dE_R\\,
+        \\frac{d\\sigma_T}{dE_R}\\,\\epsilon_R(E_R) \\\\
+        & \\times P_{\\rm dec}(p_N; L)\\,\\mathrm{BR}
+        \\int dE_\\gamma\\,f(E_\\gamma)\\,A(E_\\gamma),
     \\end{aligned}
 
 with ``epsilon_R`` the (Gaussian-smeared) recoil threshold, ``P_dec = 1 - exp(-L / lambda_N)`` the
