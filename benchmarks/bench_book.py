@@ -54,6 +54,9 @@ _res = {}
 for _name, _fn in list(globals().items()):
     if not (_name.startswith("explore") and _inspect.isfunction(_fn)):
         continue
+    if any(p.default is _inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+           for p in _inspect.signature(_fn).parameters.values()):
+        continue  # a helper that needs arguments, not a slider callback
     _defaults = {k: p.default for k, p in _inspect.signature(_fn).parameters.items()
                  if p.default is not _inspect.Parameter.empty}
     _variants = [dict(_defaults)]
