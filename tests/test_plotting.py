@@ -144,3 +144,15 @@ def test_plot_existing_limits_distinct_hatches():
     assert not any(p.get_hatch() for p in plain.patches)
     with pytest.raises(ValueError, match="hatch_alpha"):
         P.plot_existing_limits(plain, hatch_alpha=2.0)
+
+
+def test_light_log_ticks_writes_plain_powers_of_ten():
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    ax.set_yscale("log")
+    ax.set_xscale("linear")
+    P.light_log_ticks(ax)
+    fmt = ax.yaxis.get_major_formatter()
+    assert fmt(1e-6, 0) == "10⁻⁶" and fmt(100.0, 0) == "10²" and fmt(3e-3, 0) == "0.003"
+    assert ax.yaxis.get_minor_locator().__class__.__name__ == "NullLocator"
