@@ -83,13 +83,6 @@ __all__ = [
 ]
 
 
-def _scalar(value, name, **kw):
-    arr = as_array(value, name, **kw)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number")
-    return float(arr)
-
-
 @njit(cache=True, nogil=True)
 def _rate_accumulate(n, W, EN, PN, PL, m, a_fac, br, alphas, kappas, edges, AL, AR, C0, C1, out):
     """out[v] += sum over nodes and channels of W BR P_dec(kappa_v) int f_v(E_gamma) A(E_gamma) dE_gamma."""
@@ -161,7 +154,7 @@ def _decay_channels(m, mu_values, nature, decay_moments, daughter_masses):
     unknown = set(daughters) - set(keys)
     if unknown:
         raise ValueError(f"daughter_masses has channels not in decay_moments: {sorted(unknown)}")
-    md = np.array([_scalar(daughters.get(k, 0.0), "daughter_masses", nonnegative=True) for k in keys])
+    md = np.array([as_float(daughters.get(k, 0.0), "daughter_masses", nonnegative=True) for k in keys])
     a_fac = np.where(md < m, 0.5 * (1.0 - (md / m) ** 2), 0.0)
     widths = np.empty((mu_values.size, len(keys)))
     for i, mu in enumerate(mu_values):
@@ -169,7 +162,7 @@ def _decay_channels(m, mu_values, nature, decay_moments, daughter_masses):
             moment = (
                 mu
                 if decay_moments is None
-                else _scalar(decay_moments[key], "decay_moments", nonnegative=True)
+                else as_float(decay_moments[key], "decay_moments", nonnegative=True)
             )
             widths[i, c] = float(decay_width(m, moment, nature=nature, daughter_mass=md[c]))
     total = widths.sum(axis=1)
@@ -254,7 +247,7 @@ def _check_detector(detector):
 def _prepare(m_N, detector, mu, nature, flux, decay_moments, daughter_masses, overrides):
     det = _check_detector(detector)
     det = det.replace(**_split_overrides(overrides)) if overrides else det
-    m = _scalar(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
+    m = as_float(m_N, "m_N", positive=True, maximum=MAX_ENERGY_MEV)
     natures = _natures(nature)
     var = _Variants(m, mu, natures, det.decay_length_cm, decay_moments, daughter_masses)
     return det, m, natures, var, exposure(det), as_flux(flux)

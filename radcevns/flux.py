@@ -113,7 +113,7 @@ from numpy.typing import ArrayLike
 from scipy.constants import electron_volt as _JOULE_PER_EV
 from scipy.special import roots_legendre
 
-from ._validate import MAX_ENERGY_MEV, MAX_EVENTS, as_array, as_int, as_nodes, scalar_or_array
+from ._validate import MAX_ENERGY_MEV, MAX_EVENTS, as_array, as_float, as_int, as_nodes, scalar_or_array
 
 #: Joules per MeV (exact SI value of the elementary charge times 1e6).
 __all__ = [
@@ -265,15 +265,8 @@ def _isotope_name(name, parameter="isotope", allowed=ISOTOPES):
     raise ValueError(f"{parameter} must name one of {allowed}, got {name!r}")
 
 
-def _scalar(value, name, *, positive=False, nonnegative=False, finite=True):
-    arr = as_array(value, name, positive=positive, nonnegative=nonnegative, finite=finite)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a scalar, got shape {arr.shape}")
-    return float(arr)
-
-
 def _optional_bound(value, name):
-    return None if value is None else _scalar(value, name, nonnegative=True, finite=False)
+    return None if value is None else as_float(value, name, nonnegative=True, finite=False)
 
 
 def _exp_poly(coeffs, E):
@@ -327,7 +320,7 @@ def _resolve_capture(capture):
         return CAPTURES_PER_FISSION
     if isinstance(capture, str):
         raise ValueError(f"capture must be True, False or a number of captures per fission, got {capture!r}")
-    return _scalar(capture, "capture", nonnegative=True)
+    return as_float(capture, "capture", nonnegative=True)
 
 
 # ----------------------------------------------------------------------------------------
@@ -704,7 +697,7 @@ def _resolve_fractions(fractions):
         raise ValueError(f"fractions must be a set name or a non-empty dict, got {fractions!r}")
     out = dict.fromkeys(ISOTOPES, 0.0)
     for k, v in fractions.items():
-        out[_isotope_name(k, "fractions")] = _scalar(v, f"fractions[{k!r}]", nonnegative=True)
+        out[_isotope_name(k, "fractions")] = as_float(v, f"fractions[{k!r}]", nonnegative=True)
     total = sum(out.values())
     if abs(total - 1.0) > _SUM_TOLERANCE:
         raise ValueError(f"fractions must sum to 1 within {_SUM_TOLERANCE:g}, got {total:.6g}")
@@ -723,7 +716,7 @@ def _resolve_energies(energies, fractions):
         raise ValueError(f"energies must be a set name or a non-empty dict, got {energies!r}")
     out = {}
     for k, v in energies.items():
-        out[_isotope_name(k, "energies")] = _scalar(v, f"energies[{k!r}]", positive=True)
+        out[_isotope_name(k, "energies")] = as_float(v, f"energies[{k!r}]", positive=True)
     for iso, f in fractions.items():
         if f > 0 and iso not in out:
             raise ValueError(f"energies has no entry for isotope {iso}, which has a non-zero fraction")
@@ -748,7 +741,7 @@ def fissions_per_second(
     ``P / sum_i f_i E_f,i`` with the named or user-supplied energy set (MeV per fission)
     and fission fractions; about 3.03e19 s^-1 per GW for the defaults.
     """
-    P = _scalar(power_GW, "power_GW", positive=True)
+    P = as_float(power_GW, "power_GW", positive=True)
     return P * 1e9 / (mean_energy_per_fission(energies=energies, fractions=fractions) * JOULE_PER_MEV)
 
 
@@ -953,9 +946,9 @@ class Reactor(Flux):
         model: str | TabulatedSpectrum | dict = DEFAULT_MODEL,
         capture: bool | float = False,
     ):
-        self.power_GW = _scalar(power_GW, "power_GW", positive=True)
+        self.power_GW = as_float(power_GW, "power_GW", positive=True)
         #: Core-detector distance in cm.
-        self.distance_cm = _scalar(distance_cm, "distance_cm", positive=True)
+        self.distance_cm = as_float(distance_cm, "distance_cm", positive=True)
         self.fractions = _resolve_fractions(fractions)
         self.energies_MeV = _resolve_energies(energies, self.fractions)
         self.model = model
@@ -1082,8 +1075,8 @@ class CallableFlux(Flux):
         if not callable(func):
             raise ValueError(f"func must be callable, got {func!r}")
         self.func = func
-        self.e_min = _scalar(e_min, "e_min", nonnegative=True)
-        self.e_max = _scalar(e_max, "e_max", nonnegative=True)
+        self.e_min = as_float(e_min, "e_min", nonnegative=True)
+        self.e_max = as_float(e_max, "e_max", nonnegative=True)
         if self.e_max > MAX_ENERGY_MEV:
             raise ValueError(f"e_max must be <= {MAX_ENERGY_MEV:g} MeV, got {self.e_max:g}")
         if not self.e_max > self.e_min:

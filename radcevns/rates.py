@@ -76,13 +76,6 @@ _FLUX_TABLE_POINTS = 8192
 _SMEAR_SIGMAS = 6.0
 
 
-def _scalar(value, name, **kw):
-    arr = as_array(value, name, **kw)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number")
-    return float(arr)
-
-
 # --------------------------------------------------------------------------------------------------
 # tabulated flux for the numba kernels
 # --------------------------------------------------------------------------------------------------
@@ -488,8 +481,8 @@ def cevns_rate(
     >>> f"{rates.cevns_rate('CaWO4'):.2f}"
     '33.24'
     """
-    lo = _scalar(E_R_min, "E_R_min", positive=True)
-    hi = _scalar(E_R_max, "E_R_max", positive=True, finite=False)
+    lo = as_float(E_R_min, "E_R_min", positive=True)
+    hi = as_float(E_R_max, "E_R_max", positive=True, finite=False)
     if not hi > lo:
         raise ValueError("E_R_max must be larger than E_R_min")
     return _recoil_rate(0, target, flux, 0.0, lo, hi, form_factor, sin2_theta_w, recoil_resolution_MeV, n_enu)
@@ -573,7 +566,7 @@ def primakoff_spectrum(
         Exactly 0 where no neutrino of the flux can produce the recoil.  The decay of N inside the
         detector is not subtracted (``P_dec < 1e-6`` for the benchmark points of chapter 05).
     """
-    m = _scalar(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
+    m = as_float(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
     mu_arr, fac = _mu_factor(mu)
     out, _ = _recoil_spectrum(1, E_R, target, flux, m, form_factor, 0.0, recoil_resolution_MeV, n_enu)
     return scalar_or_array(out * MEV2_TO_CM2 * fac)
@@ -607,12 +600,12 @@ def primakoff_rate(
     >>> f"{rates.primakoff_rate(1.0, 'CaWO4', 1e-8, E_R_min=20e-6):.3e}"
     '2.631e+04'
     """
-    m = _scalar(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
+    m = as_float(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
     mu_arr, fac = _mu_factor(mu)
     if E_R_min is None:
         E_R_min = _default_threshold(target, recoil_resolution_MeV)
-    lo = _scalar(E_R_min, "E_R_min", nonnegative=True)
-    hi = _scalar(E_R_max, "E_R_max", positive=True, finite=False)
+    lo = as_float(E_R_min, "E_R_min", nonnegative=True)
+    hi = as_float(E_R_max, "E_R_max", positive=True, finite=False)
     if not hi > lo:
         raise ValueError("E_R_max must be larger than E_R_min")
     if lo == 0.0:
