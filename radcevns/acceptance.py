@@ -99,7 +99,7 @@ class PhotonAcceptance:
         return self.edges, self.AL, self.AR, self.C0, self.C1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def cell_index_kernel(edges, x):
     """Index of the cell of ``edges`` that holds ``x`` (clamped to the first and last cell)."""
     n = edges.shape[0] - 1
@@ -111,7 +111,7 @@ def cell_index_kernel(edges, x):
     return i
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def cumulative_kernel(edges, AL, AR, C0, C1, x):
     """(int_0^x A dE, int_0^x E A dE) for an acceptance linear in each cell from AL to AR (clamped)."""
     n = edges.shape[0] - 1
@@ -129,7 +129,7 @@ def cumulative_kernel(edges, AL, AR, C0, C1, x):
     ) * t * t + s * t * t * t / 3.0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def box_kernel(edges, AL, AR, C0, C1, a, m, E_N, p):
     """``(I0, I1 - a E_N I0)`` over the photon box ``[a m^2 / (E_N + p), a (E_N + p)]`` (MeV).
 

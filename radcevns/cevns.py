@@ -38,6 +38,7 @@ __all__ = [
     "magnetic_moment_dsigma_dER",
     "sigma",
     "dsigma_kernel",
+    "dsigma_coefficients_kernel",
 ]
 
 
@@ -61,6 +62,23 @@ def dsigma_kernel(E, E_R, Z, N, A, M, sin2w, ff_code):
     if kin < 0.0:
         kin = 0.0
     return 1.1663787e-11 * 1.1663787e-11 * M / (4.0 * math.pi) * qw * qw * F * F * kin
+
+
+@njit(cache=True)
+def dsigma_coefficients_kernel(E_R, Z, N, A, M, sin2w, ff_code):
+    """``(c0, c1, c2)`` with SM ``dsigma/dE_R = c0 + c1/E + c2/E^2`` (MeV^-3) for ``E >= E_nu^min(E_R)``.
+
+    Numba kernel, no input checks, natural units (arguments as :func:`dsigma_kernel`): the kinematic
+    factor ``1 - M E_R/(2E^2) - E_R/E`` is a polynomial in ``1/E``, non-negative exactly where the
+    recoil is allowed, ``E >= (E_R + sqrt(E_R^2 + 2 M E_R)) / 2``. Returns zeros for ``E_R <= 0``.
+    """
+    if E_R <= 0.0:
+        return 0.0, 0.0, 0.0
+    qw = N - Z * (1.0 - 4.0 * sin2w)
+    q = math.sqrt(2.0 * M * E_R + E_R * E_R)
+    F = form_factor_kernel(q, A, ff_code)
+    c0 = G_FERMI * G_FERMI * M / (4.0 * math.pi) * qw * qw * F * F
+    return c0, -c0 * E_R, -c0 * 0.5 * M * E_R
 
 
 @njit(cache=True)

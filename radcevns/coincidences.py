@@ -83,7 +83,7 @@ __all__ = [
 ]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _rate_accumulate(n, W, EN, PN, PL, m, a_fac, br, alphas, kappas, edges, AL, AR, C0, C1, out):
     """out[v] += sum over nodes and channels of W BR P_dec(kappa_v) int f_v(E_gamma) A(E_gamma) dE_gamma."""
     for i in range(n):
@@ -105,7 +105,7 @@ def _rate_accumulate(n, W, EN, PN, PL, m, a_fac, br, alphas, kappas, edges, AL, 
                 out[v] += base * pd * (I0 + alphas[v] * PL[i] * centred / (a * p))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _cells_accumulate(n, W, EN, PN, PL, m, a_fac, br, alphas, kappas, edges, S0, S1, P):
     """Exact photon-energy cell contents via difference arrays (S0, S1: coefficient of 1 and of E)."""
     for i in range(n):
@@ -752,26 +752,30 @@ def radiative_distributions(
     )
 
 
-@njit(cache=True, nogil=True)
-def _node_photon_yields(n, W, EN, PN, PL, m, a, alpha, edges, AL, AR, C0, C1, out):
+@njit(cache=True, nogil=True, error_model="numpy")
+def _node_photon_yields(n, W, EN, PN, PL, m, a, alphas, edges, AL, AR, C0, C1, out):
     """Detected-photon weight of every recoil node for one decay channel, without the decay probability.
 
     The photon box at a node spans ``[a (E_N - p_N), a (E_N + p_N)]`` with density
     ``[1 + alpha P_L (E/a - E_N) / p_N] / (2 a p_N)`` (``a = E*/m_N``); its integral against the
-    acceptance is ``[I0 + alpha P_L (I1 - a E_N I0) / (a p_N)] / (2 a p_N)``.
+    acceptance is ``[I0 + alpha P_L (I1 - a E_N I0) / (a p_N)] / (2 a p_N)``. One row of ``out`` per
+    entry of ``alphas`` (the natures): the acceptance integrals are shared.
     """
     for i in range(n):
-        out[i] = 0.0
+        for v in range(alphas.shape[0]):
+            out[v, i] = 0.0
         w = W[i]
         if w == 0.0 or a <= 0.0:
             continue
         E_N = EN[i]
         p = PN[i]
         I0, centred = box_kernel(edges, AL, AR, C0, C1, a, m, E_N, p)
-        out[i] = w / (2.0 * a * p) * (I0 + alpha * PL[i] * centred / (a * p))
+        base = w / (2.0 * a * p)
+        for v in range(alphas.shape[0]):
+            out[v, i] = base * (I0 + alphas[v] * PL[i] * centred / (a * p))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _decay_weighted_sum(J, PN, kappa):
     """sum_i J_i (1 - exp(-kappa / p_i)); kappa = inf means every N decays."""
     total = 0.0
@@ -857,14 +861,13 @@ class RadiativeYield:
         n, W, EN, PN, PL = nodes.n, nodes.weight, nodes.E_N, nodes.p_N, nodes.P_L
         self.PN = np.ascontiguousarray(PN[:n])
         tables = _acceptance(det, self.flux, m, a_fac).tables()
-        self.J = {}
-        for nat in self.natures:
-            rows = []
-            for a in a_fac:
-                J = np.zeros(n)
-                _node_photon_yields(n, W, EN, PN, PL, m, a, _ALPHA_GAMMA[nat], *tables, J)
-                rows.append(J)
-            self.J[nat] = rows
+        alphas = np.array([_ALPHA_GAMMA[nat] for nat in self.natures], dtype=np.float64)
+        self.J = {nat: [] for nat in self.natures}
+        for a in a_fac:
+            J = np.empty((alphas.size, n))
+            _node_photon_yields(n, W, EN, PN, PL, m, a, alphas, *tables, J)
+            for v, nat in enumerate(self.natures):
+                self.J[nat].append(np.ascontiguousarray(J[v]))
 
     def _widths(self, mu, nature):
         widths = []

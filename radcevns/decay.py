@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def decay_probability_kernel(kappa, p_N):
     """``1 - exp(-kappa / p_N)`` without cancellation; 1 for ``kappa = inf``.
 

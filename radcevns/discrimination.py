@@ -131,6 +131,10 @@ def _alt_shape(t, a, normalisation):
 def asimov_statistic(expected_true, expected_alt, background=None, normalisation="free"):
     """Asimov ``q_A = -2 ln [L(H_alt) / L(H_true)]`` on the ``H_true`` expectation.
 
+    A test of one signal shape against another (e.g. Majorana data against the Dirac hypothesis);
+    :func:`radcevns.statistics.asimov_statistic` (same name, other module) is the statistic of an
+    upper limit on a signal strength.
+
     Parameters
     ----------
     expected_true, expected_alt : array_like

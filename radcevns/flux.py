@@ -978,10 +978,16 @@ class Reactor(Flux):
         E = as_array(E_nu, "E_nu", nonnegative=True, finite=False)
         return scalar_or_array(self._mix(E))
 
-    def _mix(self, E):
+    def _mix(self, E, memo=None):
+        """``sum_i f_i S_i(E)``; ``memo`` (a dict) shares the spectra ``S_i(E)`` between cores at one E."""
         out = np.zeros_like(E)
         for f, s in self._components:
-            out += f * s.evaluate(E)
+            if memo is None:
+                out += f * s.evaluate(E)
+                continue
+            if id(s) not in memo:
+                memo[id(s)] = (s, s.evaluate(E))  # s is kept alive, so its id is not reused
+            out += f * memo[id(s)][1]
         return out
 
     def _evaluate(self, E):
@@ -1032,7 +1038,16 @@ class Site(Flux):
 
     def _evaluate(self, E):
         out = np.zeros_like(E)
+        memos = {}  # cores with the same support and spectra (the usual case) evaluate them once
         for f in self.fluxes:
+            if type(f) is Reactor:  # not a subclass, which may evaluate differently
+                inside = (E >= f.e_min) & (E <= f.e_max)
+                if np.any(inside):
+                    memo = memos.setdefault((f.e_min, f.e_max), {})
+                    part = np.zeros_like(E)
+                    part[inside] = f.fission_flux_cm2_s * f._mix(E[inside], memo)
+                    out += part
+                continue
             out += f._evaluate_full(E)
         return out
 

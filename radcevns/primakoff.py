@@ -81,8 +81,10 @@ __all__ = [
     "recoil_range_kernel",
     "dsigma_in_range_kernel",
     "dsigma_kernel",
+    "dsigma_coefficients_kernel",
     "sigma_kernel",
     "polarisation_kernel",
+    "polarisation_in_range_kernel",
 ]
 
 # Gauss-Legendre nodes on [-1, 1] for the integration in ln(E_R).
@@ -196,6 +198,29 @@ def dsigma_kernel(E, E_R, m, Z, A, M, ff_code):
 
 
 @njit(cache=True, error_model="numpy")
+def dsigma_coefficients_kernel(E_R, m, Z, M, ff_radius, ff_code):
+    """``(c0, c1, c2)``: ``dsigma/dE_R / (alpha mu^2) = c0 + c1/E + c2/E^2`` (MeV^-3) for ``E >= E_nu^min``.
+
+    Numba kernel, no input checks, natural units (MeV). The factor ``K`` of the module docstring is a
+    quadratic polynomial in ``E``, so at fixed ``E_R`` the cross section is a polynomial in ``1/E``
+    wherever ``E_R`` is kinematically allowed, i.e. for ``E >= emin_kernel(E_R, m, M)``; a flux fold
+    then needs only the moments ``int Phi E^-k dE`` (:mod:`radcevns.rates`). ``ff_radius`` from
+    :func:`radcevns.nuclear.form_factor_radius_kernel`. Returns zeros for ``E_R <= 0``.
+    """
+    if E_R <= 0.0:
+        return 0.0, 0.0, 0.0
+    q = math.sqrt(2.0 * M * E_R + E_R * E_R)
+    F = form_factor_at_radius_kernel(q, ff_radius, ff_code)
+    f = Z * Z * F * F
+    m2 = m * m
+    # K = 8 M E_R E^2 - (8 M E_R^2 + 4 E_R m^2) E + (2 M E_R^3 - 2 M E_R m^2 + E_R^2 m^2 - m^4), / (8 M E_R^2)
+    c0 = f / E_R
+    c1 = -f * (1.0 + m2 / (2.0 * M * E_R))
+    c2 = f * (0.25 * E_R - m2 / (4.0 * E_R) + m2 / (8.0 * M) - (m2 / E_R) * (m2 / E_R) / (8.0 * M))
+    return c0, c1, c2
+
+
+@njit(cache=True, error_model="numpy")
 def _log_integrand(E, E_R, inv_E_R, m, M, lo, hi, ff_radius, ff_code):
     """E_R dsigma/dE_R up to the constant Z^2 / (8 E^2 M): F^2 K / E_R."""
     K = _k_factor_kernel(E, E_R, m, M, lo, hi)
@@ -263,6 +288,12 @@ def polarisation_kernel(E, E_R, m, M):
     Returns (0, 0) outside the kinematic range.
     """
     lo, hi = recoil_range_kernel(E, m, M)
+    return polarisation_in_range_kernel(E, E_R, m, M, lo, hi)
+
+
+@njit(cache=True, error_model="numpy")
+def polarisation_in_range_kernel(E, E_R, m, M, lo, hi):
+    """:func:`polarisation_kernel` for a known recoil range ``(lo, hi) = recoil_range_kernel(E, m, M)``."""
     if hi <= 0.0 or E_R < lo or E_R > hi:
         return 0.0, 0.0
     E_N = E - E_R

@@ -12,9 +12,13 @@ Two signals of a reactor antineutrino flux ``Phi(E_nu)`` on a :class:`~radcevns.
 The photon of the decay N -> nu gamma in coincidence with the recoil is the subject of
 :mod:`radcevns.coincidences`.
 
-Quadrature: the flux is tabulated on uniform sub-grids between its breakpoints (interpolation error
-below 1e-6 relative); at each recoil energy the ``E_nu`` integral runs from the exact kinematic
-minimum ``E_nu^min(E_R)`` of every isotope with Gauss-Legendre panels; a recoil window is integrated
+Quadrature: the flux is tabulated on uniform sub-grids between its breakpoints, linear in each cell
+(interpolation error below 1e-6 relative). At fixed ``E_R`` both cross sections are polynomials in
+``1/E_nu`` above the exact kinematic minimum ``E_nu^min(E_R)`` of each isotope,
+``dsigma/dE_R = c_0 + c_1/E_nu + c_2/E_nu^2``, so the ``E_nu`` integral is done exactly for the
+tabulated flux: ``sum_k c_k int_{E_nu^min} Phi E_nu^-k dE_nu``, with the tail moments of the table
+summed once per flux (``n_enu=None``, the default; an integer ``n_enu`` integrates with Gauss-Legendre
+panels instead, as a cross-check). A recoil window is integrated
 in ``ln E_R`` (panels of width 0.5, split around the smeared window edges); a Gaussian recoil
 resolution is a convolution over +-6 sigma.
 
@@ -46,11 +50,17 @@ import numpy as np
 from numba import njit
 
 from ._validate import MAX_ENERGY_MEV, MAX_MOMENT_MU_B, as_array, as_float, as_nodes, scalar_or_array
+from .cevns import dsigma_coefficients_kernel as cevns_coefficients_kernel
 from .cevns import dsigma_kernel as cevns_dsigma_kernel
 from .constants import ALPHA, MEV2_TO_CM2, MU_B_PER_MEV, SIN2_THETA_W
 from .detector import Detector
 from .nuclear import form_factor_code, form_factor_radius_kernel
-from .primakoff import dsigma_in_range_kernel, emin_kernel, recoil_range_kernel
+from .primakoff import (
+    dsigma_coefficients_kernel,
+    dsigma_in_range_kernel,
+    emin_kernel,
+    recoil_range_kernel,
+)
 from .quadrature import as_flux, exposure
 
 __all__ = [
@@ -66,8 +76,6 @@ CEVNS_WINDOW_MEV = (10e-6, 100e-6)
 
 _GL16_X, _GL16_W = np.polynomial.legendre.leggauss(16)
 _GL24_X, _GL24_W = np.polynomial.legendre.leggauss(24)
-#: Gauss-Legendre nodes in E_nu per (E_R, isotope) for the recoil spectra.
-_N_ENU = 48
 #: Largest accepted ``n_enu`` (the work of every rate grows linearly with it).
 _MAX_N_ENU = 10_000
 #: Points per smooth piece of the tabulated flux used inside the spectrum kernels.
@@ -103,10 +111,71 @@ class _FluxTable:
         self.n_cells = np.ascontiguousarray(n_cells)
         self.offsets = np.ascontiguousarray(np.array(offsets[:-1], dtype=np.int64))
         self.values = np.ascontiguousarray(np.concatenate(values))
+        self.tails = np.ascontiguousarray(_tail_moments(self.cuts, self.n_cells, self.offsets, self.values))
         self.e_min, self.e_max = e_min, e_max
 
     def args(self):
-        return self.cuts, self.n_cells, self.offsets, self.values
+        return self.cuts, self.n_cells, self.offsets, self.values, self.tails
+
+
+@njit(cache=True, error_model="numpy")
+def _tail_moments(cuts, n_cells, offsets, values):
+    """``tails[k, g] = int_{x_g}^{e_max} Phi(E) E^-k dE`` (k = 0, 1, 2) at every table node ``x_g``.
+
+    ``Phi`` is the piecewise-linear table itself, integrated exactly cell by cell
+    (:func:`_cell_moments_kernel`) and summed from the top, so every tail is a sum of positive terms.
+    A tail that starts at ``E = 0`` is ``inf`` for k >= 1 (never used: the integrals start at
+    ``E_nu^min(E_R) > 0``).
+    """
+    tails = np.zeros((3, values.shape[0]))
+    above = np.zeros(3)
+    for p in range(cuts.shape[0] - 2, -1, -1):
+        n = n_cells[p]
+        off = offsets[p]
+        h = (cuts[p + 1] - cuts[p]) / n
+        for k in range(3):
+            tails[k, off + n] = above[k]
+        for i in range(n - 1, -1, -1):
+            a = cuts[p] + h * i
+            b = cuts[p + 1] if i == n - 1 else cuts[p] + h * (i + 1)
+            va = values[off + i]
+            c = _cell_moments_kernel(a, b, va, (values[off + i + 1] - va) / h)
+            for k in range(3):
+                tails[k, off + i] = tails[k, off + i + 1] + c[k]
+        for k in range(3):
+            above[k] = tails[k, off]
+    return tails
+
+
+@njit(cache=True, error_model="numpy")
+def _cell_moments_kernel(a, b, va, s):
+    """``int_a^b (va + s (E - a)) E^-k dE`` for k = 0, 1, 2, written without cancellation (MeV units).
+
+    ``a = 0`` gives ``inf`` for k >= 1 (or ``nan`` -> ``inf`` when the flux vanishes there).
+    """
+    d = b - a
+    vb = va + s * d
+    i0 = 0.5 * d * (va + vb)
+    if a <= 0.0:
+        return i0, math.inf, math.inf
+    x = d / a
+    L = math.log1p(x)
+    # (b - a) - a L = a (x - log1p(x)) and L - (b - a)/b = log1p(x) - x/(1 + x): both ~ x^2/2 >= 0
+    if x < 1e-2:
+        # x - log1p(x) = sum_n>=2 (-x)^n / n, log1p(x) - x/(1+x) = sum_n>=2 (-x)^n (n-1)/n (to x^7)
+        r1 = 0.0
+        r2 = 0.0
+        for n in range(7, 1, -1):
+            r1 = r1 * -x + 1.0 / n
+            r2 = r2 * -x + (n - 1.0) / n
+        r1 *= x * x
+        r2 *= x * x
+    else:
+        r1 = x - L
+        r2 = L - x / (1.0 + x)
+    i1 = va * L + s * a * r1
+    i2 = va * d / (a * b) + s * r2
+    return i0, i1, i2
 
 
 _TABLE_CACHE: dict = {}
@@ -123,7 +192,7 @@ def _flux_table(fl):
     return table
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _flux_at(E, cuts, n_cells, offsets, values):
     """Linear interpolation in the table of :class:`_FluxTable`; 0 outside its support."""
     npc = cuts.shape[0] - 1
@@ -146,9 +215,67 @@ def _flux_at(E, cuts, n_cells, offsets, values):
     return v0 + (v1 - v0) * t
 
 
-@njit(cache=True)
-def _fold_point(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, gx, gw, n_enu):
-    """sum_j w_j int dE_nu Phi dsigma_j/dE_R at one recoil energy (natural units, see callers)."""
+@njit(cache=True, error_model="numpy")
+def _tail_at(E, cuts, n_cells, offsets, values, tails):
+    """``(int_E^{e_max} Phi E'^-k dE')`` for k = 0, 1, 2: the partial cell of ``E`` plus the table tail."""
+    npc = cuts.shape[0] - 1
+    p = 0
+    while p < npc - 1 and E > cuts[p + 1]:
+        p += 1
+    lo = cuts[p]
+    h = (cuts[p + 1] - lo) / n_cells[p]
+    i = int((E - lo) / h)
+    if i >= n_cells[p]:
+        i = n_cells[p] - 1
+    if i < 0:
+        i = 0
+    b = cuts[p + 1] if i == n_cells[p] - 1 else lo + h * (i + 1)
+    v0 = values[offsets[p] + i]
+    s = (values[offsets[p] + i + 1] - v0) / h
+    va = v0 + s * (E - (lo + h * i))
+    c0, c1, c2 = _cell_moments_kernel(E, b, va, s) if b > E else (0.0, 0.0, 0.0)
+    g = offsets[p] + i + 1
+    return c0 + tails[0, g], c1 + tails[1, g], c2 + tails[2, g]
+
+
+@njit(cache=True, error_model="numpy")
+def _fold_point_exact(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails):
+    """sum_j w_j int dE_nu Phi dsigma_j/dE_R, exact for the tabulated flux (natural units).
+
+    At fixed ``E_R`` both cross sections are ``c0 + c1/E + c2/E^2`` above ``E_nu^min(E_R)``
+    (``dsigma_coefficients_kernel`` of :mod:`radcevns.cevns` and :mod:`radcevns.primakoff`), so the
+    fold is ``sum_k c_k int_{E_nu^min} Phi E^-k dE`` with the tail moments of the flux table.
+    """
+    npc = cuts.shape[0] - 1
+    e_top = cuts[npc]
+    total = 0.0
+    for j in range(Z.shape[0]):
+        e_lo = emin_kernel(R, m, M[j])
+        if e_lo < cuts[0]:
+            e_lo = cuts[0]
+        if not e_lo < e_top:
+            continue
+        g0, g1, g2 = _tail_at(e_lo, cuts, n_cells, offsets, values, tails)
+        if kind == 0:
+            c0, c1, c2 = cevns_coefficients_kernel(R, Z[j], A[j] - Z[j], A[j], M[j], sin2w, ff)
+        else:
+            radius = form_factor_radius_kernel(A[j], ff)
+            c0, c1, c2 = dsigma_coefficients_kernel(R, m, Z[j], M[j], radius, ff)
+        acc = c0 * g0 + c1 * g1 + c2 * g2
+        if acc > 0.0:
+            total += w[j] * acc
+    return total
+
+
+@njit(cache=True, error_model="numpy")
+def _fold_point(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails, gx, gw, n_enu):
+    """sum_j w_j int dE_nu Phi dsigma_j/dE_R at one recoil energy (natural units, see callers).
+
+    ``n_enu = 0``: exact for the tabulated flux (:func:`_fold_point_exact`); ``n_enu > 0``:
+    Gauss-Legendre with about ``n_enu`` nodes from ``E_nu^min`` (the cross-check).
+    """
+    if n_enu <= 0:
+        return _fold_point_exact(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails)
     npc = cuts.shape[0] - 1
     e_top = cuts[npc]
     span = e_top - cuts[0]
@@ -188,16 +315,36 @@ def _fold_point(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, value
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _spectrum_kernel(
-    kind, Rs, rsig, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, gx, gw, n_enu, sx, sw, out
+    kind,
+    Rs,
+    rsig,
+    m,
+    Z,
+    A,
+    M,
+    w,
+    sin2w,
+    ff,
+    cuts,
+    n_cells,
+    offsets,
+    values,
+    tails,
+    gx,
+    gw,
+    n_enu,
+    sx,
+    sw,
+    out,
 ):
     """Flux-folded recoil spectrum at measured energies Rs, Gaussian-smeared when rsig > 0."""
     for i in range(Rs.shape[0]):
         R = Rs[i]
         if rsig <= 0.0:
             out[i] = _fold_point(
-                kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, gx, gw, n_enu
+                kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails, gx, gw, n_enu
             )
             continue
         a = R - _SMEAR_SIGMAS * rsig
@@ -222,15 +369,31 @@ def _spectrum_kernel(
                     * half
                     * gauss
                     * _fold_point(
-                        kind, T, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, gx, gw, n_enu
+                        kind,
+                        T,
+                        m,
+                        Z,
+                        A,
+                        M,
+                        w,
+                        sin2w,
+                        ff,
+                        cuts,
+                        n_cells,
+                        offsets,
+                        values,
+                        tails,
+                        gx,
+                        gw,
+                        n_enu,
                     )
                 )
         out[i] = acc
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _window_kernel(
-    kind, lo, hi, rsig, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, gx, gw, n_enu, r_top
+    kind, lo, hi, rsig, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails, gx, gw, n_enu, r_top
 ):
     """int dE_R (true spectrum) x P(measured in [lo, hi]) over E_R in ln panels (natural units)."""
     if rsig > 0.0:
@@ -276,7 +439,7 @@ def _window_kernel(
                 if acc <= 0.0:
                     continue
                 f = _fold_point(
-                    kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, gx, gw, n_enu
+                    kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails, gx, gw, n_enu
                 )
                 total += gw[g] * half * R * acc * f
     return total
@@ -385,11 +548,16 @@ def _observed_window(lo, hi, r_top, readout, args):
 # --------------------------------------------------------------------------------------------------
 # SM CEvNS and Primakoff recoil spectra
 # --------------------------------------------------------------------------------------------------
+def _enu_nodes(n_enu):
+    """0 (exact fold of the tabulated flux) for None, else the checked Gauss-Legendre node count."""
+    return 0 if n_enu is None else as_nodes(n_enu, "n_enu", maximum=_MAX_N_ENU)
+
+
 def _recoil_spectrum(
     kind, E_R, detector_or_target, flux, m_N, form_factor, sin2w, recoil_resolution_MeV, n_enu
 ):
     R = as_array(E_R, "E_R", nonnegative=True, maximum=MAX_ENERGY_MEV)
-    n_enu = as_nodes(n_enu, "n_enu", maximum=_MAX_N_ENU)
+    n_enu = _enu_nodes(n_enu)
     sin2w = as_float(sin2w, "sin2_theta_w", minimum=0.0, maximum=1.0)
     ex = exposure(detector_or_target, recoil_resolution_MeV)
     fl = as_flux(flux)
@@ -429,7 +597,7 @@ def cevns_spectrum(
     form_factor: str = "helm",
     sin2_theta_w: float = SIN2_THETA_W,
     recoil_resolution_MeV: float | None = None,
-    n_enu: int = _N_ENU,
+    n_enu: int | None = None,
 ):
     """SM CEvNS recoil spectrum dR/dE_R.
 
@@ -448,8 +616,9 @@ def cevns_spectrum(
         Weak mixing angle (default 0.2387).
     recoil_resolution_MeV : float, optional
         Gaussian recoil resolution in MeV; overrides the detector's (default: none for a target).
-    n_enu : int
-        Gauss-Legendre nodes of the E_nu integral (exact lower limit E_nu^min(E_R) per isotope).
+    n_enu : int, optional
+        None (default): the E_nu integral is exact for the tabulated flux (see the module docstring);
+        an integer: Gauss-Legendre with about that many nodes from E_nu^min(E_R) (a cross-check).
     """
     out, _ = _recoil_spectrum(
         0, E_R, target, flux, 0.0, form_factor, sin2_theta_w, recoil_resolution_MeV, n_enu
@@ -466,7 +635,7 @@ def cevns_rate(
     form_factor: str = "helm",
     sin2_theta_w: float = SIN2_THETA_W,
     recoil_resolution_MeV: float | None = None,
-    n_enu: int = _N_ENU,
+    n_enu: int | None = None,
 ) -> float:
     """SM CEvNS events in a recoil window ``[E_R_min, E_R_max]`` (MeV, default 10-100 eV).
 
@@ -491,7 +660,7 @@ def cevns_rate(
 def _recoil_rate(
     kind, detector_or_target, flux, m_N, lo, hi, form_factor, sin2w, recoil_resolution_MeV, n_enu
 ):
-    n_enu = as_nodes(n_enu, "n_enu", maximum=_MAX_N_ENU)
+    n_enu = _enu_nodes(n_enu)
     sin2w = as_float(sin2w, "sin2_theta_w", minimum=0.0, maximum=1.0)
     ex = exposure(detector_or_target, recoil_resolution_MeV)
     fl = as_flux(flux)
@@ -536,7 +705,7 @@ def primakoff_spectrum(
     flux=None,
     form_factor: str = "helm",
     recoil_resolution_MeV: float | None = None,
-    n_enu: int = _N_ENU,
+    n_enu: int | None = None,
 ):
     """Primakoff upscattering recoil spectrum dR/dE_R of nu A -> N A (every produced N counted).
 
@@ -557,8 +726,9 @@ def primakoff_spectrum(
     form_factor : {"helm", "klein-nystrand", "none"}
     recoil_resolution_MeV : float, optional
         Overrides the detector's recoil resolution (default: none for a target).
-    n_enu : int
-        Gauss-Legendre nodes of the E_nu integral.
+    n_enu : int, optional
+        None (default): the E_nu integral is exact for the tabulated flux (see the module docstring);
+        an integer: Gauss-Legendre with about that many nodes from E_nu^min(E_R) (a cross-check).
 
     Returns
     -------
@@ -582,7 +752,7 @@ def primakoff_rate(
     E_R_max: float = np.inf,
     form_factor: str = "helm",
     recoil_resolution_MeV: float | None = None,
-    n_enu: int = _N_ENU,
+    n_enu: int | None = None,
 ):
     """Primakoff upscattering events with a recoil in ``[E_R_min, E_R_max]`` (MeV).
 

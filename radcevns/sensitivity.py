@@ -210,9 +210,13 @@ def _solve_moment(events, target, mu_start, rtol=1e-7):
     events) is returned as is.
     """
 
+    seen = {}  # brentq evaluates the bracket ends again: reuse them
+
     def f(u):
-        val = events(math.exp(u))
-        return math.log(val / target) if val > 0.0 else -math.inf
+        if u not in seen:
+            val = events(math.exp(u))
+            seen[u] = math.log(val / target) if val > 0.0 else -math.inf
+        return seen[u]
 
     u0 = math.log(mu_start)
     f0 = f(u0)

@@ -291,7 +291,9 @@ def asimov_statistic(
     """Profile-likelihood statistic q(x) on the background-only Asimov data set.
 
     Model per bin ``nu_i = x s_i + c_i + theta_g f_i``; Asimov data ``n_i = c_i + f_i``; one
-    normalisation ``theta_g`` (nominal 1, >= 0) per group of bins, profiled.
+    normalisation ``theta_g`` (nominal 1, >= 0) per group of bins, profiled. This is the statistic of
+    an upper limit on a signal strength; :func:`radcevns.discrimination.asimov_statistic` (same name,
+    other module) tests one signal *shape* against another (Dirac vs Majorana).
 
     Parameters
     ----------

@@ -204,3 +204,30 @@ def test_angular_quadrature_against_weighted_events():
 def test_bad_inputs_raise(call):
     with pytest.raises((ValueError, TypeError)):
         call(D.nucleus_10g())
+
+
+@pytest.mark.parametrize("name", ["NUCLEUS-10g", "TEXONO"])
+def test_radiative_recoil_nodes_are_converged(monkeypatch, name):
+    """The recoil nodes (order 8 on panels up to 3 in ln E_R, order 6 on the narrow threshold panels)
+    against order 8 everywhere on panels of 1.5 (the former rule, 1.5x the nodes): 1e-6 relative."""
+    from radcevns import experiments, quadrature
+
+    exp = experiments.get(name)
+    det, fl = exp.detector, exp.flux()
+    masses = (0.05, 1.0, 4.0)
+
+    def rates():
+        return np.array(
+            [
+                coincidences.radiative_rate(m, det, 3e-8, nature=nat, flux=fl)
+                for m in masses
+                for nat in ("dirac", "majorana")
+            ]
+        )
+
+    got = rates()
+    x8, w8 = np.polynomial.legendre.leggauss(8)
+    monkeypatch.setattr(quadrature, "_DU_MAX", 1.5)
+    monkeypatch.setattr(quadrature, "_GL_RN_X", x8)
+    monkeypatch.setattr(quadrature, "_GL_RN_W", w8)
+    np.testing.assert_allclose(got, rates(), rtol=1e-6)

@@ -246,3 +246,28 @@ def test_form_factor_option_and_polarisation_needs_isotope():
         pk.sigma(5.0, 1.0, "W184", 1e-8, form_factor="bogus")
     with pytest.raises(ValueError, match="single isotope"):
         pk.polarisation(5.0, 1e-5, 1.0, "W")
+
+
+def test_dsigma_coefficients_are_the_cross_section_as_a_polynomial_in_one_over_E():
+    """c0 + c1/E + c2/E^2 against the cancellation-free dsigma_kernel at energies above E_nu^min."""
+    from radcevns import cevns
+    from radcevns.nuclear import form_factor_code, form_factor_radius_kernel
+
+    rng = np.random.default_rng(7)
+    ff = form_factor_code("helm")
+    for iso in ("W184", "Ca40", "O16", "Al27"):
+        nuc = rc.nucleus(iso)
+        Z, A, M = nuc.Z, nuc.A, nuc.mass
+        radius = form_factor_radius_kernel(A, ff)
+        for _ in range(200):
+            m = 10 ** rng.uniform(-3, 0.9)
+            R = 10 ** rng.uniform(-7, -3)
+            e_lo = pk.emin_kernel(R, m, M)
+            E = e_lo * (1 + 10 ** rng.uniform(-6, 1))
+            c0, c1, c2 = pk.dsigma_coefficients_kernel(R, m, Z, M, radius, ff)
+            want = pk.dsigma_kernel(E, R, m, Z, A, M, ff)
+            assert c0 + c1 / E + c2 / E**2 == pytest.approx(want, rel=1e-9, abs=1e-12 * abs(c0))
+            e_cevns = cevns.min_neutrino_energy(R, nuc) * (1 + 10 ** rng.uniform(-6, 1))
+            d0, d1, d2 = cevns.dsigma_coefficients_kernel(R, Z, A - Z, A, M, 0.2387, ff)
+            want = cevns.dsigma_kernel(e_cevns, R, Z, A - Z, A, M, 0.2387, ff)
+            assert d0 + d1 / e_cevns + d2 / e_cevns**2 == pytest.approx(want, rel=1e-9, abs=1e-12 * d0)

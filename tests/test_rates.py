@@ -212,3 +212,27 @@ def test_sigma_grows_as_log_of_inverse_mass_and_diverges_at_zero():
     assert s[2] - s[1] == pytest.approx(step, rel=1e-6)
     assert primakoff.sigma(5.0, 0.0, "W184", mu) == math.inf
     assert primakoff.sigma(5.0, 0.0, "W184", 0.0) == 0.0
+
+
+@pytest.mark.parametrize("m", [0.0, 0.02, 1.0, 5.0])
+def test_exact_fold_against_fine_gauss_legendre(smooth_flux, m):
+    """The exact E_nu fold (default) against 4000-node Gauss-Legendre (n_enu), from the threshold
+    region to the end of the spectrum; and the CEvNS spectrum likewise."""
+    lo, top = primakoff.recoil_range(10.0, m, "W184")
+    R = np.geomspace(max(1e-7, 1.001 * lo), 0.999 * top, 25)
+    exact = rates.primakoff_spectrum(R, m, "CaWO4", 1e-9, flux=smooth_flux)
+    gauss = rates.primakoff_spectrum(R, m, "CaWO4", 1e-9, flux=smooth_flux, n_enu=4000)
+    assert np.all(exact > 0)
+    np.testing.assert_allclose(exact, gauss, rtol=2e-6)
+    if m == 0.0:
+        exact = rates.cevns_spectrum(R, "CaWO4", flux=smooth_flux)
+        np.testing.assert_allclose(
+            exact, rates.cevns_spectrum(R, "CaWO4", flux=smooth_flux, n_enu=4000), rtol=2e-6
+        )
+
+
+def test_site_flux_is_the_sum_of_its_cores():
+    """A site evaluates shared spectra once: the sum of its cores, to the last bit."""
+    site = F.chooz()
+    E = np.linspace(0.0, 12.0, 1001)
+    assert np.array_equal(site(E), sum(core(E) for core in site.fluxes))
