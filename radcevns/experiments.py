@@ -395,12 +395,17 @@ class Experiment:
             "site": self.site,
             "status": self.status,
             "cores": " + ".join(f"{c.power_GW:g} GW at {c.distance_cm / 100:g} m" for c in self.cores),
-            "target": ", ".join(f"{c.name} {c.mass_kg:g} kg" for c in det.crystals),
+            "target": ", ".join(f"{c.name} {_mass_text(c.mass_kg)}" for c in det.crystals),
             "readout": "calorimetric" if ro is None else ro.kind,
             "threshold": f"{thr:g} {unit}",
             "exposure [kg d, on]": self.exposure_kg_days_on,
             "photon": self.geometry,
         }
+
+
+def _mass_text(mass_kg):
+    """``'1.026 kg'`` from 1 kg up, ``'6.8 g'`` below (tables)."""
+    return f"{mass_kg:.4g} kg" if mass_kg >= 1.0 else f"{mass_kg * 1e3:.3g} g"
 
 
 # --------------------------------------------------------------------------------------------------
