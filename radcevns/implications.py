@@ -14,14 +14,15 @@ Contents (derivations in chapter 07 of the book):
   invert it.
 * :func:`sm_dirac_magnetic_moment`, :func:`mu_from_mixing`, :func:`mu_from_mass_mixing_proceedings` --
   the moment induced by W loops when N mixes with the active neutrino.
-* :func:`mu_from_wilson`, :func:`lambda_for_mu` -- matching of the d = 6 dipole operators O_NB, O_NW.
+* :func:`mu_from_wilson`, :func:`lambda_MeV_for_mu` -- matching of the d = 6 dipole operators O_NB, O_NW.
 * :func:`dirac_mass_from_wilson`, :func:`dirac_mass_from_moment`, :func:`mu_for_dirac_mass` -- the
   quadratically divergent (hard cut-off) Dirac mass ``m_{nu N} nubar_L N_R`` that the same operators
   induce at one loop ("naturalness").
 
-Units: masses and cut-offs in MeV unless a name says GeV; induced neutrino masses in eV; moments in
-Bohr magnetons.  All functions broadcast their array arguments with NumPy rules; the cut-off and the
-scheme / form switches are keyword-only.
+Units: masses in MeV; the new-physics scale / cut-off is the keyword ``Lambda_MeV`` in MeV in every
+function (1 TeV = 1e6 MeV), and :func:`lambda_MeV_for_mu` returns MeV; induced neutrino masses in eV;
+moments in Bohr magnetons.  All functions broadcast their array arguments with NumPy rules; the
+cut-off and the scheme / form switches are keyword-only.
 
 The "proceedings" scheme and form reproduce the estimates of the conference proceedings and talk
 the project started from (the summary of P. D. Bolton et al., arXiv:2110.02233), for comparison.
@@ -48,7 +49,7 @@ __all__ = [
     "mu_from_mixing",
     "mu_from_mass_mixing_proceedings",
     "mu_from_wilson",
-    "lambda_for_mu",
+    "lambda_MeV_for_mu",
     "dirac_mass_from_wilson",
     "dirac_mass_from_moment",
     "mu_for_dirac_mass",
@@ -69,12 +70,11 @@ _G_PRIME = E_CHARGE / _COS_W
 _G_WEAK = E_CHARGE / _SIN_W
 
 # Domain of the inputs (beyond it intermediate products would leave the float64 range): masses of N in
-# [1e-12, 1e6] MeV, cut-offs up to 1e25 MeV (above the Planck scale), Lambda_GeV in [1e-3, 1e22],
-# induced masses up to 1e100 eV, Wilson coefficients |C| <= 1e100.
+# [1e-12, 1e6] MeV, Lambda_MeV up to 1e25 MeV (above the Planck scale) and, for the d = 6 operator
+# functions, at least 1 MeV; induced masses up to 1e100 eV, Wilson coefficients |C| <= 1e100.
 _MIN_MASS_MEV = 1e-12
 _MAX_LAMBDA_MEV = 1e25
-_MIN_LAMBDA_GEV = 1e-3
-_MAX_LAMBDA_GEV = 1e22
+_MIN_LAMBDA_D6_MEV = 1.0
 _MAX_DELTA_M_EV = 1e100
 _MAX_WILSON = 1e100
 
@@ -89,31 +89,49 @@ def _as_choice(value, name, choices):
     return value
 
 
+def _as_lambda_mev(value, minimum=None):
+    """``Lambda_MeV`` as a float64 array, in MeV: > 0 (or >= ``minimum``) and <= 1e25 MeV."""
+    lam = as_array(value, "Lambda_MeV")  # type, NaN and finiteness
+    low = 0.0 if minimum is None else minimum
+    bad = (lam > _MAX_LAMBDA_MEV) | ((lam <= low) if minimum is None else (lam < low))
+    if np.any(bad):
+        interval = f"(0, {_MAX_LAMBDA_MEV:g}]" if minimum is None else f"[{low:g}, {_MAX_LAMBDA_MEV:g}]"
+        raise ValueError(f"Lambda_MeV must lie in {interval} MeV, got {float(lam[bad].flat[0])!r}")
+    return lam
+
+
 # ---------------------------------------------------------------------------------------------
 # 1. Majorana N: one-loop lepton-number-violating mass of the active neutrino
 # ---------------------------------------------------------------------------------------------
 
 
-def _majorana_mass_per_mu2(m_N, Lambda, scheme):
-    """``|delta m_nu|`` / mu^2 in MeV^3 (mu in MeV^-1); inputs already validated."""
+def _majorana_mass_per_mu2(m_N, lam, scheme):
+    """``|delta m_nu|`` / mu^2 in MeV^3 (mu in MeV^-1, m_N and the cut-off lam in MeV); inputs validated."""
     if scheme == "cutoff":
-        bracket = Lambda**2 - m_N**2 * np.log1p((Lambda / m_N) ** 2)
+        bracket = lam**2 - m_N**2 * np.log1p((lam / m_N) ** 2)
         return 3.0 * m_N * bracket / _LOOP
     if scheme == "dimreg":
-        return 3.0 * m_N**3 * np.log((Lambda / m_N) ** 2) / _LOOP
-    return m_N * Lambda**2 / _LOOP  # "proceedings"
+        return 3.0 * m_N**3 * np.log((lam / m_N) ** 2) / _LOOP
+    return m_N * lam**2 / _LOOP  # "proceedings"
 
 
-def _check_mass_and_cutoff(m_N, Lambda):
+def _check_mass_and_cutoff(m_N, Lambda_MeV):
     m = as_array(m_N, "m_N", positive=True, minimum=_MIN_MASS_MEV, maximum=MAX_ENERGY_MEV)
-    lam = as_array(Lambda, "Lambda", positive=True, maximum=_MAX_LAMBDA_MEV)
+    lam = _as_lambda_mev(Lambda_MeV)
     if np.any(lam <= m):
-        raise ValueError("Lambda must exceed m_N (N must be a light state of the effective theory)")
+        raise ValueError(
+            "Lambda_MeV must exceed m_N (both in MeV; N must be a light state of the effective theory)"
+        )
     return m, lam
 
 
 def majorana_mass_loop(
-    m_N: ArrayLike, mu_bohr: ArrayLike, *, Lambda: ArrayLike, scheme: str = "cutoff", nature: str = "majorana"
+    m_N: ArrayLike,
+    mu_bohr: ArrayLike,
+    *,
+    Lambda_MeV: ArrayLike,
+    scheme: str = "cutoff",
+    nature: str = "majorana",
 ) -> float | np.ndarray:
     """One-loop Majorana mass ``|delta m_nu|`` of the active neutrino, in **eV**.
 
@@ -127,8 +145,9 @@ def majorana_mass_loop(
         Sterile-neutrino mass in MeV, > 0.
     mu_bohr : array_like
         Transition moment in Bohr magnetons (convention A), >= 0.
-    Lambda : array_like
-        Cut-off / matching scale in MeV; must exceed ``m_N``.
+    Lambda_MeV : array_like
+        Cut-off / matching scale Lambda in MeV (1 TeV = 1e6 MeV), at most 1e25 MeV; must exceed
+        ``m_N``.
     scheme : {"cutoff", "dimreg", "proceedings"}
         * ``"cutoff"``: hard Euclidean cut-off on the loop momentum,
           ``3 mu^2 m_N / (16 pi^2) [Lambda^2 - m_N^2 ln(1 + Lambda^2/m_N^2)]``;
@@ -150,14 +169,16 @@ def majorana_mass_loop(
 
     Examples
     --------
+    m_N = 1 MeV, mu = 3e-8 mu_B and Lambda = 1 TeV:
+
     >>> from radcevns import implications as imp
-    >>> round(imp.majorana_mass_loop(1.0, 3e-8, Lambda=1e6), 2)
+    >>> round(imp.majorana_mass_loop(1.0, 3e-8, Lambda_MeV=1e6), 2)
     1.5
-    >>> imp.majorana_mass_loop(1.0, 3e-8, Lambda=1e6, nature="dirac")
+    >>> imp.majorana_mass_loop(1.0, 3e-8, Lambda_MeV=1e6, nature="dirac")
     0.0
     """
     mu = as_array(mu_bohr, "mu_bohr", nonnegative=True, maximum=MAX_MOMENT_MU_B)
-    m, lam = _check_mass_and_cutoff(m_N, Lambda)
+    m, lam = _check_mass_and_cutoff(m_N, Lambda_MeV)
     scheme = _as_choice(scheme, "scheme", MAJORANA_SCHEMES)
     nature = as_nature(nature)
     if nature == "dirac":
@@ -167,7 +188,7 @@ def majorana_mass_loop(
 
 
 def mu_for_majorana_mass(
-    delta_m_eV: ArrayLike, m_N: ArrayLike, *, Lambda: ArrayLike, scheme: str = "cutoff"
+    delta_m_eV: ArrayLike, m_N: ArrayLike, *, Lambda_MeV: ArrayLike, scheme: str = "cutoff"
 ) -> float | np.ndarray:
     """Moment (Bohr magnetons, convention A) that induces a given Majorana mass ``|delta m_nu|``.
 
@@ -178,39 +199,47 @@ def mu_for_majorana_mass(
     ----------
     delta_m_eV : array_like
         Induced neutrino mass in eV, >= 0.
-    m_N, Lambda : array_like
-        Sterile mass and cut-off in MeV (``Lambda > m_N``).
+    m_N : array_like
+        Sterile mass in MeV.
+    Lambda_MeV : array_like
+        Cut-off in MeV (``Lambda_MeV > m_N``; 1 TeV = 1e6 MeV).
     scheme : {"cutoff", "dimreg", "proceedings"}
         See :func:`majorana_mass_loop`.
     """
     dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True, maximum=_MAX_DELTA_M_EV)
-    m, lam = _check_mass_and_cutoff(m_N, Lambda)
+    m, lam = _check_mass_and_cutoff(m_N, Lambda_MeV)
     scheme = _as_choice(scheme, "scheme", MAJORANA_SCHEMES)
     per_mu2 = _majorana_mass_per_mu2(m, lam, scheme) * _EV_PER_MEV  # eV per (MeV^-1)^2
     return scalar_or_array(np.sqrt(dm / per_mu2) / MU_B_PER_MEV)
 
 
 def mass_band(
-    m_N: ArrayLike, *, Lambda: ArrayLike, delta_m_eV: float = 0.1, scheme: str = "cutoff"
+    m_N: ArrayLike, *, Lambda_MeV: ArrayLike, delta_m_eV: float = 0.1, scheme: str = "cutoff"
 ) -> float | np.ndarray:
     """Curve mu(m_N) in Bohr magnetons along which the loop gives ``|delta m_nu|`` = ``delta_m_eV``.
 
     For the cut-off form and ``Lambda >> m_N``:
-    ``mu = 7.7e-9 (m_N/MeV)^(-1/2) (1 TeV/Lambda) (delta_m/0.1 eV)^(1/2)`` Bohr magnetons.
+    ``mu = 7.7e-9 (m_N/MeV)^(-1/2) (1e6 MeV/Lambda) (delta_m/0.1 eV)^(1/2)`` Bohr magnetons.
     Above the curve a Majorana N would over-produce the active-neutrino mass (without tuning).
 
     Parameters
     ----------
     m_N : array_like
         Sterile masses in MeV.
-    Lambda : float or array_like
-        Cut-off in MeV (> every m_N).
+    Lambda_MeV : float or array_like
+        Cut-off in MeV (> every m_N; 1 TeV = 1e6 MeV).
     delta_m_eV : float
         Neutrino-mass value defining the band, eV.
     scheme : {"cutoff", "dimreg", "proceedings"}
         See :func:`majorana_mass_loop`.
+
+    Examples
+    --------
+    >>> from radcevns import implications as imp
+    >>> print(f"{imp.mass_band(1.0, Lambda_MeV=1e6):.2e}")  # m_N = 1 MeV, Lambda = 1 TeV
+    7.74e-09
     """
-    return mu_for_majorana_mass(delta_m_eV, m_N, Lambda=Lambda, scheme=scheme)
+    return mu_for_majorana_mass(delta_m_eV, m_N, Lambda_MeV=Lambda_MeV, scheme=scheme)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,7 +314,7 @@ def mu_from_mass_mixing_proceedings(m_nuN_MeV: ArrayLike) -> float | np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
-def mu_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike, *, Lambda_GeV: ArrayLike) -> float | np.ndarray:
+def mu_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike, *, Lambda_MeV: ArrayLike) -> float | np.ndarray:
     """Convention-A moment from the d = 6 dipole operators, in Bohr magnetons (signed).
 
     ``L > (C_NB O_NB + C_NW O_NW) / Lambda^2 + h.c.`` with ``O_NB = (Lbar sigma^{ab} N_R) Htilde B_ab``
@@ -303,30 +332,55 @@ def mu_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike, *, Lambda_GeV: ArrayLike) -
     ----------
     C_NB, C_NW : array_like
         Real Wilson coefficients.
-    Lambda_GeV : array_like
-        New-physics scale in GeV (> 0).
+    Lambda_MeV : array_like
+        New-physics scale Lambda in MeV (1 TeV = 1e6 MeV), in [1, 1e25] MeV.
+
+    Examples
+    --------
+    >>> from radcevns import implications as imp
+    >>> print(f"{imp.mu_from_wilson(1.0, 0.0, Lambda_MeV=1e6):.3e}")  # C_NB = 1, Lambda = 1 TeV
+    1.025e-06
     """
     cb = as_array(C_NB, "C_NB", minimum=-_MAX_WILSON, maximum=_MAX_WILSON)
     cw = as_array(C_NW, "C_NW", minimum=-_MAX_WILSON, maximum=_MAX_WILSON)
-    lam = as_array(Lambda_GeV, "Lambda_GeV", minimum=_MIN_LAMBDA_GEV, maximum=_MAX_LAMBDA_GEV)
-    mu_per_gev = np.sqrt(2.0) * V_HIGGS_GEV * (_COS_W * cb + _SIN_W * cw) / lam**2
-    return scalar_or_array(mu_per_gev / (MU_B_PER_MEV * 1e3))
+    lam = _as_lambda_mev(Lambda_MeV, minimum=_MIN_LAMBDA_D6_MEV)
+    mu_per_mev = np.sqrt(2.0) * V_HIGGS_MEV * (_COS_W * cb + _SIN_W * cw) / lam**2
+    return scalar_or_array(mu_per_mev / MU_B_PER_MEV)
 
 
-def lambda_for_mu(mu_bohr: ArrayLike, *, C: ArrayLike = 1.0) -> float | np.ndarray:
-    """Scale Lambda in GeV at which ``|C| sqrt(2) v / Lambda^2`` equals the moment ``mu_bohr``.
+def lambda_MeV_for_mu(mu_bohr: ArrayLike, *, C: ArrayLike = 1.0) -> float | np.ndarray:
+    """Scale Lambda, in **MeV**, at which ``|C| sqrt(2) v / Lambda^2`` equals the moment ``mu_bohr``.
 
-    ``C`` is the effective combination ``c_W C_NB + s_W C_NW`` of :func:`mu_from_wilson`.  Example:
-    mu = 3e-8 mu_B gives ``Lambda / sqrt|C| = 6.3e3 GeV`` and ``Lambda = 274 GeV`` for a loop-sized
-    ``C = e/(16 pi^2)``.  (Estimates of 2.0e5 GeV / 9 TeV follow if mu in MeV^-1 is read as GeV^-1,
-    i.e. they are too large by sqrt(1000); chapter 07 of the book.)
+    The inverse of :func:`mu_from_wilson` (its ``Lambda_MeV``).  ``C`` is the effective combination
+    ``c_W C_NB + s_W C_NW`` of :func:`mu_from_wilson`.  Example: mu = 3e-8 mu_B gives
+    ``Lambda / sqrt|C| = 6.3e6 MeV`` (6.3 TeV) and ``Lambda = 2.74e5 MeV`` (274 GeV) for a loop-sized
+    ``C = e/(16 pi^2)``.  (Estimates of 2.0e8 MeV (2.0e5 GeV) and 9e6 MeV (9 TeV) follow if mu in
+    MeV^-1 is read as GeV^-1, i.e. they are too large by sqrt(1000); chapter 07 of the book.)
+
+    Parameters
+    ----------
+    mu_bohr : array_like
+        Moment in Bohr magnetons, in [1e-100, 1].
+    C : array_like
+        Effective Wilson coefficient (non-zero; its sign does not matter).
+
+    Returns
+    -------
+    float or ndarray
+        Lambda in MeV (1 TeV = 1e6 MeV).
+
+    Examples
+    --------
+    >>> from radcevns import implications as imp
+    >>> round(imp.lambda_MeV_for_mu(3e-8) / 1e6, 2)  # in TeV
+    6.26
     """
     mu = as_array(mu_bohr, "mu_bohr", positive=True, minimum=1e-100, maximum=MAX_MOMENT_MU_B)
     c = np.abs(as_array(C, "C", minimum=-_MAX_WILSON, maximum=_MAX_WILSON))
     if np.any(c == 0):
         raise ValueError("C must be non-zero")
-    mu_per_gev = mu * MU_B_PER_MEV * 1e3
-    return scalar_or_array(np.sqrt(np.sqrt(2.0) * V_HIGGS_GEV * c / mu_per_gev))
+    mu_per_mev = mu * MU_B_PER_MEV
+    return scalar_or_array(np.sqrt(np.sqrt(2.0) * V_HIGGS_MEV * c / mu_per_mev))
 
 
 def dirac_mass_from_wilson(C_NB: ArrayLike, C_NW: ArrayLike) -> float | np.ndarray:
@@ -367,7 +421,7 @@ def _dirac_mass_coefficient(form):
 
 
 def dirac_mass_from_moment(
-    mu_bohr: ArrayLike, *, Lambda_GeV: ArrayLike, form: str = "hypercharge"
+    mu_bohr: ArrayLike, *, Lambda_MeV: ArrayLike, form: str = "hypercharge"
 ) -> float | np.ndarray:
     """Radiative Dirac mass ``|m_nuN|`` (eV) that a moment generated at the scale Lambda implies.
 
@@ -389,23 +443,33 @@ def dirac_mass_from_moment(
     ----------
     mu_bohr : array_like
         Moment in Bohr magnetons (>= 0).
-    Lambda_GeV : array_like
-        Scale of the new physics that generates the moment, GeV (> 0; the EFT picture needs
-        Lambda above the weak scale).
+    Lambda_MeV : array_like
+        Scale Lambda of the new physics that generates the moment, in MeV (1 TeV = 1e6 MeV), in
+        [1, 1e25] MeV (the EFT picture needs Lambda above the weak scale, 2.5e5 MeV).
     form : str
         One of ``"hypercharge", "weak", "bell", "naive", "proceedings"``.
+
+    Examples
+    --------
+    >>> from radcevns import implications as imp
+    >>> print(f"{imp.dirac_mass_from_moment(3e-8, Lambda_MeV=1e6):.3g}")  # eV, at Lambda = 1 TeV
+    3.36e+07
     """
     mu = as_array(mu_bohr, "mu_bohr", nonnegative=True, maximum=MAX_MOMENT_MU_B)
-    lam_mev = as_array(Lambda_GeV, "Lambda_GeV", minimum=_MIN_LAMBDA_GEV, maximum=_MAX_LAMBDA_GEV) * 1e3
+    lam_mev = _as_lambda_mev(Lambda_MeV, minimum=_MIN_LAMBDA_D6_MEV)
     k = _dirac_mass_coefficient(form)
     return scalar_or_array(k * mu * lam_mev**2 / M_ELECTRON * _EV_PER_MEV)
 
 
 def mu_for_dirac_mass(
-    delta_m_eV: ArrayLike, *, Lambda_GeV: ArrayLike, form: str = "hypercharge"
+    delta_m_eV: ArrayLike, *, Lambda_MeV: ArrayLike, form: str = "hypercharge"
 ) -> float | np.ndarray:
-    """Inverse of :func:`dirac_mass_from_moment`: moment (Bohr magnetons) giving ``|m_nuN|`` = delta_m_eV."""
+    """Inverse of :func:`dirac_mass_from_moment`: moment (Bohr magnetons) giving ``|m_nuN|`` = delta_m_eV.
+
+    ``delta_m_eV`` in eV; ``Lambda_MeV`` in MeV, in [1, 1e25] MeV (1 TeV = 1e6 MeV); ``form`` as in
+    :func:`dirac_mass_from_moment`.
+    """
     dm = as_array(delta_m_eV, "delta_m_eV", nonnegative=True, maximum=_MAX_DELTA_M_EV)
-    lam_mev = as_array(Lambda_GeV, "Lambda_GeV", minimum=_MIN_LAMBDA_GEV, maximum=_MAX_LAMBDA_GEV) * 1e3
+    lam_mev = _as_lambda_mev(Lambda_MeV, minimum=_MIN_LAMBDA_D6_MEV)
     k = _dirac_mass_coefficient(form)
     return scalar_or_array(dm / _EV_PER_MEV * M_ELECTRON / (k * lam_mev**2))

@@ -5,6 +5,7 @@ loop integral (scipy quad), published numbers (SM Dirac moment 3.2e-19 mu_B/eV; 
 X-ray line 1.38e-29 s^-1), the Bohr magneton rebuilt from SI units, and limits/scalings.
 """
 
+import inspect
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ from radcevns import implications as imp
 from radcevns.constants import ALPHA, E_CHARGE, G_FERMI, HBAR_MEV_S, M_ELECTRON, MU_B_PER_MEV, SIN2_THETA_W
 
 TEV = 1e6  # MeV
+GEV = 1e3  # MeV
 
 # --------------------------------------------------------------------------------------------
 # Explicit Dirac matrices (Dirac representation), metric (+,-,-,-)
@@ -117,7 +119,7 @@ def test_cutoff_form_matches_numerical_loop_integral(m_N, Lambda):
     mu_hat = 1e-8
     mu = mu_hat * MU_B_PER_MEV
     expected_ev = 3 * mu**2 * m_N * integral / (2 * math.pi) ** 4 * 1e6
-    got = imp.majorana_mass_loop(m_N, mu_hat, Lambda=Lambda)
+    got = imp.majorana_mass_loop(m_N, mu_hat, Lambda_MeV=Lambda)
     assert got == pytest.approx(expected_ev, rel=1e-8)
     closed = math.pi**2 * (Lambda**2 - m_N**2 * math.log1p(Lambda**2 / m_N**2))
     assert integral == pytest.approx(closed, rel=1e-9)
@@ -125,26 +127,26 @@ def test_cutoff_form_matches_numerical_loop_integral(m_N, Lambda):
 
 def test_reference_numbers_majorana_loop():
     # mu = 3e-8 mu_B, m_N = 1 MeV, Lambda = 1 TeV -> 1.5 eV (chapter 07 of the book)
-    assert imp.majorana_mass_loop(1.0, 3e-8, Lambda=TEV) == pytest.approx(1.5, rel=0.01)
+    assert imp.majorana_mass_loop(1.0, 3e-8, Lambda_MeV=TEV) == pytest.approx(1.5, rel=0.01)
     # 0.1 eV band: 7.7e-9 (m_N/MeV)^-1/2 (1 TeV/Lambda)
-    assert imp.mu_for_majorana_mass(0.1, 1.0, Lambda=TEV) == pytest.approx(7.7e-9, rel=0.01)
-    assert imp.mu_for_majorana_mass(0.1, 1.0, Lambda=0.1 * TEV) == pytest.approx(7.7e-8, rel=0.01)
-    band = imp.mass_band(np.array([0.25, 1.0, 4.0]), Lambda=TEV)
+    assert imp.mu_for_majorana_mass(0.1, 1.0, Lambda_MeV=TEV) == pytest.approx(7.7e-9, rel=0.01)
+    assert imp.mu_for_majorana_mass(0.1, 1.0, Lambda_MeV=0.1 * TEV) == pytest.approx(7.7e-8, rel=0.01)
+    band = imp.mass_band(np.array([0.25, 1.0, 4.0]), Lambda_MeV=TEV)
     np.testing.assert_allclose(band, 7.7e-9 * np.array([2.0, 1.0, 0.5]), rtol=0.01)
 
 
 def test_majorana_loop_scalings():
     mu, m, lam = 2e-8, 1.0, TEV
-    base = imp.majorana_mass_loop(m, mu, Lambda=lam)
-    assert imp.majorana_mass_loop(m, 3 * mu, Lambda=lam) == pytest.approx(9 * base, rel=1e-14)
-    assert imp.majorana_mass_loop(2 * m, mu, Lambda=lam) == pytest.approx(2 * base, rel=1e-9)
-    assert imp.majorana_mass_loop(m, mu, Lambda=2 * lam) == pytest.approx(4 * base, rel=1e-9)
+    base = imp.majorana_mass_loop(m, mu, Lambda_MeV=lam)
+    assert imp.majorana_mass_loop(m, 3 * mu, Lambda_MeV=lam) == pytest.approx(9 * base, rel=1e-14)
+    assert imp.majorana_mass_loop(2 * m, mu, Lambda_MeV=lam) == pytest.approx(2 * base, rel=1e-9)
+    assert imp.majorana_mass_loop(m, mu, Lambda_MeV=2 * lam) == pytest.approx(4 * base, rel=1e-9)
     # dimreg form: cubic in m_N (times the log), no Lambda^2
-    d1 = imp.majorana_mass_loop(m, mu, Lambda=lam, scheme="dimreg")
-    d2 = imp.majorana_mass_loop(2 * m, mu, Lambda=lam, scheme="dimreg")
+    d1 = imp.majorana_mass_loop(m, mu, Lambda_MeV=lam, scheme="dimreg")
+    d2 = imp.majorana_mass_loop(2 * m, mu, Lambda_MeV=lam, scheme="dimreg")
     assert d2 / d1 == pytest.approx(8 * math.log(lam**2 / 4) / math.log(lam**2), rel=1e-12)
     # the proceedings' estimate is the cut-off form without the factor 3 (Lambda >> m_N)
-    assert base / imp.majorana_mass_loop(m, mu, Lambda=lam, scheme="proceedings") == pytest.approx(
+    assert base / imp.majorana_mass_loop(m, mu, Lambda_MeV=lam, scheme="proceedings") == pytest.approx(
         3.0, rel=1e-9
     )
 
@@ -153,8 +155,8 @@ def test_majorana_loop_scalings():
 def test_cutoff_plus_dimreg_identity(m_N, Lambda):
     """cutoff + dimreg = 3 mu^2 m_N/(16 pi^2) [Lambda^2 - m_N^2 ln(1 + m_N^2/Lambda^2)] exactly."""
     mu_hat = 1e-7
-    total = imp.majorana_mass_loop(m_N, mu_hat, Lambda=Lambda) + imp.majorana_mass_loop(
-        m_N, mu_hat, Lambda=Lambda, scheme="dimreg"
+    total = imp.majorana_mass_loop(m_N, mu_hat, Lambda_MeV=Lambda) + imp.majorana_mass_loop(
+        m_N, mu_hat, Lambda_MeV=Lambda, scheme="dimreg"
     )
     mu = mu_hat * MU_B_PER_MEV
     expected = 3 * mu**2 * m_N / (16 * math.pi**2) * (Lambda**2 - m_N**2 * math.log1p(m_N**2 / Lambda**2))
@@ -163,11 +165,11 @@ def test_cutoff_plus_dimreg_identity(m_N, Lambda):
 
 def test_dirac_gives_exact_zero_with_broadcast_shape():
     out = imp.majorana_mass_loop(
-        np.array([[1.0], [2.0], [3.0]]), np.array([1e-8, 3e-8]), Lambda=TEV, nature="dirac"
+        np.array([[1.0], [2.0], [3.0]]), np.array([1e-8, 3e-8]), Lambda_MeV=TEV, nature="dirac"
     )
     assert out.shape == (3, 2)
     assert np.all(out == 0.0)
-    assert imp.majorana_mass_loop(1.0, 3e-8, Lambda=TEV, nature="Dirac") == 0.0
+    assert imp.majorana_mass_loop(1.0, 3e-8, Lambda_MeV=TEV, nature="Dirac") == 0.0
 
 
 @pytest.mark.parametrize("scheme", imp.MAJORANA_SCHEMES)
@@ -175,9 +177,11 @@ def test_majorana_inverse_round_trip(scheme):
     mu = np.array([1e-10, 3e-8, 2e-6])
     m_N = np.array([0.1, 1.0, 8.0])
     lam = np.array([10.0, TEV, 1e3])
-    dm = imp.majorana_mass_loop(m_N, mu, Lambda=lam, scheme=scheme)
-    np.testing.assert_allclose(imp.mu_for_majorana_mass(dm, m_N, Lambda=lam, scheme=scheme), mu, rtol=1e-12)
-    assert imp.mu_for_majorana_mass(0.0, 1.0, Lambda=TEV, scheme=scheme) == 0.0
+    dm = imp.majorana_mass_loop(m_N, mu, Lambda_MeV=lam, scheme=scheme)
+    np.testing.assert_allclose(
+        imp.mu_for_majorana_mass(dm, m_N, Lambda_MeV=lam, scheme=scheme), mu, rtol=1e-12
+    )
+    assert imp.mu_for_majorana_mass(0.0, 1.0, Lambda_MeV=TEV, scheme=scheme) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -186,25 +190,25 @@ def test_majorana_inverse_round_trip(scheme):
         ({"mu_bohr": -1e-8}, "mu_bohr"),
         ({"m_N": -1.0}, "m_N"),
         ({"m_N": 0.0}, "m_N"),
-        ({"Lambda": -5.0}, "Lambda"),
-        ({"Lambda": 0.5}, "Lambda"),  # Lambda below m_N = 1
-        ({"Lambda": 1.0}, "Lambda"),  # Lambda = m_N
+        ({"Lambda_MeV": -5.0}, "Lambda_MeV"),
+        ({"Lambda_MeV": 0.5}, "Lambda_MeV"),  # Lambda below m_N = 1 MeV
+        ({"Lambda_MeV": 1.0}, "Lambda_MeV"),  # Lambda = m_N
         ({"scheme": "pauli-villars"}, "scheme"),
         ({"nature": "weyl"}, "nature"),
         ({"mu_bohr": float("nan")}, "mu_bohr"),
     ],
 )
 def test_majorana_loop_bad_input(kwargs, name):
-    args = {"mu_bohr": 1e-8, "m_N": 1.0, "Lambda": TEV} | kwargs
+    args = {"mu_bohr": 1e-8, "m_N": 1.0, "Lambda_MeV": TEV} | kwargs
     with pytest.raises(ValueError, match=name):
         imp.majorana_mass_loop(**args)
 
 
 def test_inverse_bad_input():
     with pytest.raises(ValueError, match="delta_m_eV"):
-        imp.mu_for_majorana_mass(-0.1, 1.0, Lambda=TEV)
-    with pytest.raises(ValueError, match="Lambda"):
-        imp.mass_band(np.array([1.0, 20.0]), Lambda=10.0)
+        imp.mu_for_majorana_mass(-0.1, 1.0, Lambda_MeV=TEV)
+    with pytest.raises(ValueError, match="Lambda_MeV"):
+        imp.mass_band(np.array([1.0, 20.0]), Lambda_MeV=10.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -272,108 +276,135 @@ def test_bohr_magneton_cross_check():
     assert MU_B_PER_MEV * 1e3 == pytest.approx(_bohr_magneton_per_gev_from_si(), rel=1e-6)
 
 
-def test_lambda_for_mu_numbers():
+def test_lambda_MeV_for_mu_numbers():
     v_gev = 1 / math.sqrt(math.sqrt(2) * 1.1663787e-5)  # from the PDG G_F in GeV^-2
     mu_per_gev = 3e-8 * _bohr_magneton_per_gev_from_si()
-    expected = math.sqrt(math.sqrt(2) * v_gev / mu_per_gev)
-    assert imp.lambda_for_mu(3e-8) == pytest.approx(expected, rel=1e-6)
-    assert imp.lambda_for_mu(3e-8) == pytest.approx(6.26e3, rel=0.01)
+    expected_gev = math.sqrt(math.sqrt(2) * v_gev / mu_per_gev)
+    # the function returns MeV; the reference is worked out in GeV
+    assert imp.lambda_MeV_for_mu(3e-8) == pytest.approx(expected_gev * GEV, rel=1e-6)
+    assert imp.lambda_MeV_for_mu(3e-8) == pytest.approx(6.26 * TEV, rel=0.01)
     loop_c = E_CHARGE / (16 * math.pi**2)
-    assert imp.lambda_for_mu(3e-8, C=loop_c) == pytest.approx(274.0, rel=0.01)
+    assert imp.lambda_MeV_for_mu(3e-8, C=loop_c) == pytest.approx(274.0 * GEV, rel=0.01)
     # an estimate of 2.0e5 GeV is what one gets reading mu in MeV^-1 as GeV^-1
     assert math.sqrt(math.sqrt(2) * v_gev / (mu_per_gev / 1e3)) == pytest.approx(2.0e5, rel=0.02)
 
 
 def test_mu_from_wilson_matching_and_round_trip():
     cw, sw = math.sqrt(1 - SIN2_THETA_W), math.sqrt(SIN2_THETA_W)
-    lam = np.array([1e3, 5e3, 2e4])
+    lam = np.array([1.0, 5.0, 20.0]) * TEV
     for c_nb, c_nw in [(1.0, 0.0), (0.0, 1.0), (0.3, -2.0)]:
-        mu = imp.mu_from_wilson(c_nb, c_nw, Lambda_GeV=lam)
+        mu = imp.mu_from_wilson(c_nb, c_nw, Lambda_MeV=lam)
         c_eff = cw * c_nb + sw * c_nw
-        np.testing.assert_allclose(imp.lambda_for_mu(np.abs(mu), C=c_eff), lam, rtol=1e-12)
+        np.testing.assert_allclose(imp.lambda_MeV_for_mu(np.abs(mu), C=c_eff), lam, rtol=1e-12)
     # Bell et al. normalisation: C_NB = g' C_1, C_NW = g C_2  ->  e (C_1 + C_2)
     g_prime, g = E_CHARGE / cw, E_CHARGE / sw
     c1, c2 = 0.7, -0.2
-    same_e = imp.mu_from_wilson(g_prime * c1, g * c2, Lambda_GeV=3e3)
+    same_e = imp.mu_from_wilson(g_prime * c1, g * c2, Lambda_MeV=3 * TEV)
     assert same_e == pytest.approx(
-        imp.mu_from_wilson(E_CHARGE * (c1 + c2) / cw, 0.0, Lambda_GeV=3e3), rel=1e-12
+        imp.mu_from_wilson(E_CHARGE * (c1 + c2) / cw, 0.0, Lambda_MeV=3 * TEV), rel=1e-12
     )
-    assert imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=1e3) * 4 == pytest.approx(
-        imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=5e2), rel=1e-12
+    assert imp.mu_from_wilson(1.0, 0.0, Lambda_MeV=TEV) * 4 == pytest.approx(
+        imp.mu_from_wilson(1.0, 0.0, Lambda_MeV=500 * GEV), rel=1e-12
     )
-    with pytest.raises(ValueError, match="Lambda_GeV"):
-        imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=0.0)
+    with pytest.raises(ValueError, match="Lambda_MeV"):
+        imp.mu_from_wilson(1.0, 0.0, Lambda_MeV=0.0)
     with pytest.raises(ValueError, match="C"):
-        imp.lambda_for_mu(1e-8, C=0.0)
+        imp.lambda_MeV_for_mu(1e-8, C=0.0)
     with pytest.raises(ValueError, match="mu_bohr"):
-        imp.lambda_for_mu(-1e-8)
+        imp.lambda_MeV_for_mu(-1e-8)
 
 
 def test_dirac_mass_forms_and_proceedings_number():
-    lam_gev = 1e3
+    lam = TEV
     # independent evaluation of each K mu Lambda^2/m_e at mu = 1e-15 mu_B, Lambda = 1 TeV
-    lam_ev, me_ev = lam_gev * 1e9, M_ELECTRON * 1e6
+    lam_ev, me_ev = lam * 1e6, M_ELECTRON * 1e6
     bell = ALPHA / (16 * math.pi) * lam_ev**2 / me_ev * 1e-15
-    assert imp.dirac_mass_from_moment(1e-15, Lambda_GeV=lam_gev, form="bell") == pytest.approx(
-        bell, rel=1e-12
-    )
-    assert imp.dirac_mass_from_moment(1e-15, Lambda_GeV=lam_gev, form="naive") == pytest.approx(
+    assert imp.dirac_mass_from_moment(1e-15, Lambda_MeV=lam, form="bell") == pytest.approx(bell, rel=1e-12)
+    assert imp.dirac_mass_from_moment(1e-15, Lambda_MeV=lam, form="naive") == pytest.approx(
         lam_ev**2 / (2 * me_ev) * 1e-15, rel=1e-12
     )
     # in natural units the Bell-type estimate is e mu Lambda^2 / (32 pi^2)
     mu_ev = 1e-15 * MU_B_PER_MEV * 1e-6
     assert bell == pytest.approx(E_CHARGE * mu_ev * lam_ev**2 / (32 * math.pi**2), rel=1e-12)
-    assert imp.dirac_mass_from_moment(1e-15, Lambda_GeV=lam_gev, form="proceedings") == pytest.approx(
+    assert imp.dirac_mass_from_moment(1e-15, Lambda_MeV=lam, form="proceedings") == pytest.approx(
         1.0, rel=1e-12
     )
     # the proceedings / talk: |mu|/mu_B ~ 1e-15 (delta m/eV) at 1 TeV; the hypercharge loop gives 0.89e-15
-    hyper = imp.mu_for_dirac_mass(1.0, Lambda_GeV=lam_gev, form="hypercharge")
+    hyper = imp.mu_for_dirac_mass(1.0, Lambda_MeV=lam, form="hypercharge")
     assert hyper == pytest.approx(8.9e-16, rel=0.01)
     assert 0.5 < hyper / 1e-15 < 2.0
-    assert imp.mu_for_dirac_mass(1.0, Lambda_GeV=lam_gev, form="bell") == pytest.approx(3.5e-15, rel=0.01)
-    assert imp.mu_for_dirac_mass(1.0, Lambda_GeV=lam_gev, form="naive") == pytest.approx(1.0e-18, rel=0.03)
-    ratio = imp.mu_for_dirac_mass(1.0, Lambda_GeV=lam_gev, form="hypercharge") / imp.mu_for_dirac_mass(
-        1.0, Lambda_GeV=lam_gev, form="weak"
+    assert imp.mu_for_dirac_mass(1.0, Lambda_MeV=lam, form="bell") == pytest.approx(3.5e-15, rel=0.01)
+    assert imp.mu_for_dirac_mass(1.0, Lambda_MeV=lam, form="naive") == pytest.approx(1.0e-18, rel=0.03)
+    ratio = imp.mu_for_dirac_mass(1.0, Lambda_MeV=lam, form="hypercharge") / imp.mu_for_dirac_mass(
+        1.0, Lambda_MeV=lam, form="weak"
     )
     assert ratio == pytest.approx(3 * (1 - SIN2_THETA_W) / SIN2_THETA_W, rel=1e-12)
 
 
 def test_dirac_mass_from_wilson_consistent_with_moment_forms():
-    for lam in [300.0, 1e3, 1e5]:
+    for lam in [300.0 * GEV, TEV, 100 * TEV]:
         for c, form in [((1.0, 0.0), "hypercharge"), ((0.0, -2.0), "weak")]:
-            mu = abs(imp.mu_from_wilson(*c, Lambda_GeV=lam))
+            mu = abs(imp.mu_from_wilson(*c, Lambda_MeV=lam))
             assert imp.dirac_mass_from_wilson(*c) == pytest.approx(
-                imp.dirac_mass_from_moment(mu, Lambda_GeV=lam, form=form), rel=1e-12
+                imp.dirac_mass_from_moment(mu, Lambda_MeV=lam, form=form), rel=1e-12
             )
     # the hard-cut-off Yukawa cancels for C_NB / C_NW = 3 g / g' (while mu does not vanish)
     cw, sw = math.sqrt(1 - SIN2_THETA_W), math.sqrt(SIN2_THETA_W)
     c_nb = 3 * (E_CHARGE / sw) / (E_CHARGE / cw)
     assert imp.dirac_mass_from_wilson(c_nb, 1.0) == pytest.approx(0.0, abs=1e-6)
-    assert abs(imp.mu_from_wilson(c_nb, 1.0, Lambda_GeV=1e3)) > 0
+    assert abs(imp.mu_from_wilson(c_nb, 1.0, Lambda_MeV=TEV)) > 0
 
 
 def test_dirac_mass_scalings_round_trip_and_bad_input():
     mu = np.array([1e-16, 1e-12, 3e-8])
-    lam = np.array([[300.0], [1e4]])
+    lam = np.array([[300.0], [1e4]]) * GEV
     for form in imp.DIRAC_MASS_FORMS:
-        dm = imp.dirac_mass_from_moment(mu, Lambda_GeV=lam, form=form)
+        dm = imp.dirac_mass_from_moment(mu, Lambda_MeV=lam, form=form)
         assert dm.shape == (2, 3)
         np.testing.assert_allclose(dm[1] / dm[0], (1e4 / 300.0) ** 2, rtol=1e-12)
         np.testing.assert_allclose(dm[:, 2] / dm[:, 1], 3e4, rtol=1e-12)
         np.testing.assert_allclose(
-            imp.mu_for_dirac_mass(dm, Lambda_GeV=lam, form=form), np.broadcast_to(mu, dm.shape), rtol=1e-12
+            imp.mu_for_dirac_mass(dm, Lambda_MeV=lam, form=form), np.broadcast_to(mu, dm.shape), rtol=1e-12
         )
     with pytest.raises(ValueError, match="form"):
-        imp.dirac_mass_from_moment(1e-15, Lambda_GeV=1e3, form="magic")
+        imp.dirac_mass_from_moment(1e-15, Lambda_MeV=TEV, form="magic")
     with pytest.raises(ValueError, match="mu_bohr"):
-        imp.dirac_mass_from_moment(-1e-15, Lambda_GeV=1e3)
-    with pytest.raises(ValueError, match="Lambda_GeV"):
-        imp.mu_for_dirac_mass(1.0, Lambda_GeV=-1e3)
+        imp.dirac_mass_from_moment(-1e-15, Lambda_MeV=TEV)
+    with pytest.raises(ValueError, match="Lambda_MeV"):
+        imp.mu_for_dirac_mass(1.0, Lambda_MeV=-TEV)
     with pytest.raises(ValueError, match="delta_m_eV"):
-        imp.mu_for_dirac_mass(-1.0, Lambda_GeV=1e3)
+        imp.mu_for_dirac_mass(-1.0, Lambda_MeV=TEV)
 
 
 def test_scalars_come_back_as_floats():
-    assert isinstance(imp.majorana_mass_loop(1.0, 3e-8, Lambda=TEV), float)
-    assert isinstance(imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=1e3), float)
+    assert isinstance(imp.majorana_mass_loop(1.0, 3e-8, Lambda_MeV=TEV), float)
+    assert isinstance(imp.mu_from_wilson(1.0, 0.0, Lambda_MeV=TEV), float)
     assert isinstance(imp.dirac_mass_from_wilson(1.0, 0.0), float)
+
+
+def test_one_name_and_one_unit_for_the_scale():
+    """Every public function that takes the new-physics scale calls it ``Lambda_MeV`` (keyword-only, MeV)."""
+    takes_scale = {
+        name
+        for name in imp.__all__
+        if callable(getattr(imp, name))
+        and any(p.lower().startswith("lambda") for p in inspect.signature(getattr(imp, name)).parameters)
+    }
+    assert takes_scale == {
+        "majorana_mass_loop",
+        "mu_for_majorana_mass",
+        "mass_band",
+        "mu_from_wilson",
+        "dirac_mass_from_moment",
+        "mu_for_dirac_mass",
+    }
+    for name in takes_scale:
+        params = inspect.signature(getattr(imp, name)).parameters
+        assert [p for p in params if p.lower().startswith("lambda")] == ["Lambda_MeV"], name
+        assert params["Lambda_MeV"].kind is inspect.Parameter.KEYWORD_ONLY, name
+    # the former names fail loudly instead of silently meaning another unit
+    with pytest.raises(TypeError, match="Lambda_GeV"):
+        imp.mu_from_wilson(1.0, 0.0, Lambda_GeV=1e3)
+    with pytest.raises(TypeError, match="Lambda"):
+        imp.majorana_mass_loop(1.0, 3e-8, Lambda=TEV)
+    assert not hasattr(imp, "lambda_for_mu")

@@ -335,12 +335,14 @@ def test_poisson_upper_limit(b, cl):
     st.sampled_from(["cutoff", "dimreg", "proceedings"]),
 )
 def test_majorana_mass_loop(m, mu_, ratio, scheme):
-    dm = implications.majorana_mass_loop(m, mu_, Lambda=m * ratio, scheme=scheme)
+    dm = implications.majorana_mass_loop(m, mu_, Lambda_MeV=m * ratio, scheme=scheme)
     assert finite_nonneg(dm)
-    assert implications.majorana_mass_loop(m, mu_, Lambda=m * ratio, nature="dirac") == 0.0
-    assert close(implications.majorana_mass_loop(m, 2 * mu_, Lambda=m * ratio, scheme=scheme), 4 * dm, 1e-12)
+    assert implications.majorana_mass_loop(m, mu_, Lambda_MeV=m * ratio, nature="dirac") == 0.0
+    assert close(
+        implications.majorana_mass_loop(m, 2 * mu_, Lambda_MeV=m * ratio, scheme=scheme), 4 * dm, 1e-12
+    )
     if dm > 0:  # the closed-form inverse
-        back = implications.mu_for_majorana_mass(dm, m, Lambda=m * ratio, scheme=scheme)
+        back = implications.mu_for_majorana_mass(dm, m, Lambda_MeV=m * ratio, scheme=scheme)
         assert close(back, mu_, 1e-9)
 
 
