@@ -14,7 +14,8 @@ integral needs only
 :class:`PhotonAcceptance` holds ``A`` at both ends of every cell of one log-spaced grid
 (:func:`photon_grid`, :data:`N_CELLS` cells from :data:`E_CELL_MIN` up to the largest photon
 energy, plus nodes at the window edges and wherever the caller needs them), linear inside each
-cell, and the cumulative integrals ``C0 = int_0 A dE`` and ``C1 = int_0 E A dE`` at the cell edges;
+cell (kept as its left value and slope), and the cumulative integrals ``C0 = int_0 A dE`` and
+``C1 = int_0 E A dE`` at the cell edges;
 :func:`box_kernel` then returns ``I_0`` and ``I_1 - a E_N I_0`` with two table look-ups. Every
 module that integrates against the photon acceptance (:mod:`radcevns.coincidences`,
 :mod:`radcevns.sensitivity`, :mod:`radcevns.discrimination`) uses this one grid.
@@ -71,6 +72,9 @@ class PhotonAcceptance:
         node stays sharp).
     C0, C1 : ndarray
         ``int_0^x A dE`` and ``int_0^x E A dE`` (MeV, MeV^2) at every edge, ``A`` linear in each cell.
+    slope : ndarray
+        ``(AR - AL) / (cell width)`` in MeV^-1: the kernels use it instead of ``AR`` (no division per
+        look-up).
     """
 
     edges: np.ndarray
@@ -78,6 +82,7 @@ class PhotonAcceptance:
     AR: np.ndarray
     C0: np.ndarray
     C1: np.ndarray
+    slope: np.ndarray
 
     @classmethod
     def of_detector(cls, detector: Detector, top_MeV: float, nodes=()) -> PhotonAcceptance:
@@ -92,11 +97,12 @@ class PhotonAcceptance:
         cell1 = x0 * AL * h + 0.5 * (AL + x0 * slope) * h * h + slope * h**3 / 3.0
         C0 = np.concatenate([[0.0], np.cumsum(cell0)])
         C1 = np.concatenate([[0.0], np.cumsum(cell1)])
-        return cls(edges, np.ascontiguousarray(AL), np.ascontiguousarray(AR), C0, C1)
+        slope = np.ascontiguousarray((AR - AL) / h)
+        return cls(edges, np.ascontiguousarray(AL), np.ascontiguousarray(AR), C0, C1, slope)
 
     def tables(self) -> tuple[np.ndarray, ...]:
-        """``(edges, AL, AR, C0, C1)``, the arguments of the kernels of this module."""
-        return self.edges, self.AL, self.AR, self.C0, self.C1
+        """``(edges, AL, slope, C0, C1)``, the table arguments of the kernels of this module."""
+        return self.edges, self.AL, self.slope, self.C0, self.C1
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -112,25 +118,25 @@ def cell_index_kernel(edges, x):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def cumulative_kernel(edges, AL, AR, C0, C1, x):
-    """(int_0^x A dE, int_0^x E A dE) for an acceptance linear in each cell from AL to AR (clamped)."""
+def cumulative_kernel(edges, AL, slope, C0, C1, x):
+    """(int_0^x A dE, int_0^x E A dE) for an acceptance ``AL + slope (E - edge)`` in each cell (clamped)."""
     n = edges.shape[0] - 1
     if x >= edges[n]:
         return C0[n], C1[n]
     if x <= edges[0]:
         return 0.0, 0.0
-    i = cell_index_kernel(edges, x)
+    i = np.searchsorted(edges, x, side="right") - 1  # edges[0] < x < edges[n]: a cell of the grid
     x0 = edges[i]
     t = x - x0
     a0 = AL[i]
-    s = (AR[i] - a0) / (edges[i + 1] - x0)
+    s = slope[i]
     return C0[i] + a0 * t + 0.5 * s * t * t, C1[i] + x0 * a0 * t + 0.5 * (
         a0 + x0 * s
     ) * t * t + s * t * t * t / 3.0
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def box_kernel(edges, AL, AR, C0, C1, a, m, E_N, p):
+def box_kernel(edges, AL, slope, C0, C1, a, m, E_N, p):
     """``(I0, I1 - a E_N I0)`` over the photon box ``[a m^2 / (E_N + p), a (E_N + p)]`` (MeV).
 
     ``a = E*/m_N``, ``E_N`` and ``p`` the energy and momentum of N; the lower edge is
@@ -138,7 +144,7 @@ def box_kernel(edges, AL, AR, C0, C1, a, m, E_N, p):
     """
     elo = a * m * m / (E_N + p)
     ehi = a * (E_N + p)
-    c0a, c1a = cumulative_kernel(edges, AL, AR, C0, C1, elo)
-    c0b, c1b = cumulative_kernel(edges, AL, AR, C0, C1, ehi)
+    c0a, c1a = cumulative_kernel(edges, AL, slope, C0, C1, elo)
+    c0b, c1b = cumulative_kernel(edges, AL, slope, C0, C1, ehi)
     I0 = c0b - c0a
     return I0, (c1b - c1a) - a * E_N * I0

@@ -84,7 +84,7 @@ __all__ = [
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _rate_accumulate(n, W, EN, PN, PL, m, a_fac, br, alphas, kappas, edges, AL, AR, C0, C1, out):
+def _rate_accumulate(n, W, EN, PN, PL, m, a_fac, br, alphas, kappas, edges, AL, slope, C0, C1, out):
     """out[v] += sum over nodes and channels of W BR P_dec(kappa_v) int f_v(E_gamma) A(E_gamma) dE_gamma."""
     for i in range(n):
         w = W[i]
@@ -96,7 +96,7 @@ def _rate_accumulate(n, W, EN, PN, PL, m, a_fac, br, alphas, kappas, edges, AL, 
             a = a_fac[c]
             if a <= 0.0 or br[c] == 0.0:
                 continue
-            I0, centred = box_kernel(edges, AL, AR, C0, C1, a, m, E_N, p)
+            I0, centred = box_kernel(edges, AL, slope, C0, C1, a, m, E_N, p)
             base = w * br[c] / (2.0 * a * p)
             for v in range(alphas.shape[0]):
                 pd = decay_probability_kernel(kappas[v], p)
@@ -753,7 +753,7 @@ def radiative_distributions(
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _node_photon_yields(n, W, EN, PN, PL, m, a, alphas, edges, AL, AR, C0, C1, out):
+def _node_photon_yields(n, W, EN, PN, PL, m, a, alphas, edges, AL, slope, C0, C1, out):
     """Detected-photon weight of every recoil node for one decay channel, without the decay probability.
 
     The photon box at a node spans ``[a (E_N - p_N), a (E_N + p_N)]`` with density
@@ -769,7 +769,7 @@ def _node_photon_yields(n, W, EN, PN, PL, m, a, alphas, edges, AL, AR, C0, C1, o
             continue
         E_N = EN[i]
         p = PN[i]
-        I0, centred = box_kernel(edges, AL, AR, C0, C1, a, m, E_N, p)
+        I0, centred = box_kernel(edges, AL, slope, C0, C1, a, m, E_N, p)
         base = w / (2.0 * a * p)
         for v in range(alphas.shape[0]):
             out[v, i] = base * (I0 + alphas[v] * PL[i] * centred / (a * p))

@@ -16,7 +16,9 @@ integral once per mass, so that several rates (moments, natures, decay channels)
   makes the ``sqrt(E - a)`` onset at a production threshold analytic) the integrand without the flux
   is interpolated at Gauss-Legendre nodes in ``u`` and integrated exactly against the flux, whose
   tabulated spectra have kinks every 25 keV; the integral is split at every element's production
-  threshold and where the recoil threshold opens. 64 nodes give 1e-5 relative.
+  threshold and where the recoil threshold opens. 64 nodes give 4e-5 (NUCLEUS) to 3e-4 (Ricochet, whose
+  3 MeV photon window puts a kink into the integrand where the photon box crosses the window edge)
+  relative to 1024 nodes; ``n_flux=256`` gives 5e-6.
 * :func:`recoil_nodes`: Gauss-Legendre in ``ln E_R`` at every flux node and isotope, with panels
   split at the (smeared) recoil threshold, converged to 1e-7. Each node carries the weight
   ``Phi dE_nu x n_T x dsigma/dE_R dE_R x epsilon_R / (alpha mu^2)`` in natural units, the N energy
@@ -63,12 +65,13 @@ __all__ = [
     "recoil_nodes",
 ]
 
-#: Flux nodes (product integration above threshold) of the radiative rates: 1e-5 relative.
+#: Flux nodes (product integration above threshold) of the radiative rates: 4e-5 to 3e-4 relative
+#: (see the module docstring; pass ``n_flux`` for more).
 DEFAULT_N_FLUX = 64
 #: Gauss-Legendre order and largest panel width in ln(E_R) of the recoil integral, and the lower order
 #: of the narrow panels (no wider than _DU_NARROW, those between the break points of a smeared
 #: threshold). Converged to 1e-7 relative in the radiative rates of every registry experiment (order
-#: 8 everywhere and panels of 1.5 agree to that level), well below the 1e-5 of the flux nodes.
+#: 8 everywhere and panels of 1.5 agree to that level), well below the error of the flux nodes.
 _GL_R_X, _GL_R_W = np.polynomial.legendre.leggauss(8)
 _DU_MAX = 3.0
 _DU_NARROW = 0.7
@@ -340,35 +343,15 @@ def _count_recoil_nodes(Es, Ews, m, M, rthr, rsig, du_max, du_narrow, ngl, ngl_n
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _fill_recoil_nodes(
-    Es,
-    Ews,
-    m,
-    Z,
-    A,
-    M,
-    wiso,
-    ff,
-    rthr,
-    rsig,
-    need_pol,
-    du_max,
-    du_narrow,
-    gx_wide,
-    gw_wide,
-    gx_narrow,
-    gw_narrow,
-    W,
-    EN,
-    PN,
-    PL,
-    ER,
-):
+def _fill_recoil_nodes(Es, Ews, m, Z, A, M, wiso, ff, rthr, rsig, need_pol, panels, out):
     """Weights ``Phi dE x n_T x dsigma/dE_R dE_R x eps_R`` / (alpha mu^2), E_N, p_N, P_L, E_R per node.
 
-    Panels no wider than ``du_max`` in ``ln E_R``; those no wider than ``du_narrow`` (the ones between
-    the break points around a smeared threshold) get the lower-order rule ``gx_narrow``.
+    ``panels = (du_max, du_narrow, (gx, gw), (gx_narrow, gw_narrow))``: panels no wider than
+    ``du_max`` in ``ln E_R``; those no wider than ``du_narrow`` (the ones between the break points
+    around a smeared threshold) get the lower-order rule. ``out = (W, EN, PN, PL, ER)`` is filled.
     """
+    du_max, du_narrow, (gx_wide, gw_wide), (gx_narrow, gw_narrow) = panels
+    W, EN, PN, PL, ER = out
     i = 0
     for k in range(Es.shape[0]):
         E = Es[k]
@@ -489,29 +472,10 @@ def recoil_nodes(
     rsig = ex.recoil_resolution_MeV
     n = _count_recoil_nodes(Es, Ews, m, ex.M, rthr, rsig, _DU_MAX, _DU_NARROW, _GL_R_X.size, _GL_RN_X.size)
     W, EN, PN, PL, ER = (np.empty(n) for _ in range(5))
+    panels = (_DU_MAX, _DU_NARROW, (_GL_R_X, _GL_R_W), (_GL_RN_X, _GL_RN_W))
+    out = (W, EN, PN, PL, ER)
     _fill_recoil_nodes(
-        Es,
-        Ews,
-        m,
-        ex.Z,
-        ex.A,
-        ex.M,
-        ex.weight,
-        ff,
-        rthr,
-        rsig,
-        bool(polarisation),
-        _DU_MAX,
-        _DU_NARROW,
-        _GL_R_X,
-        _GL_R_W,
-        _GL_RN_X,
-        _GL_RN_W,
-        W,
-        EN,
-        PN,
-        PL,
-        ER,
+        Es, Ews, m, ex.Z, ex.A, ex.M, ex.weight, ff, rthr, rsig, bool(polarisation), panels, out
     )
     readout = detector.observed_readout
     if readout is not None:

@@ -115,6 +115,7 @@ class _FluxTable:
         self.e_min, self.e_max = e_min, e_max
 
     def args(self):
+        """One tuple for the kernels: ``(cuts, n_cells, offsets, values, tails)``."""
         return self.cuts, self.n_cells, self.offsets, self.values, self.tails
 
 
@@ -268,12 +269,13 @@ def _fold_point_exact(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets,
 
 
 @njit(cache=True, error_model="numpy")
-def _fold_point(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails, gx, gw, n_enu):
+def _fold_point(kind, R, m, Z, A, M, w, sin2w, ff, table, gx, gw, n_enu):
     """sum_j w_j int dE_nu Phi dsigma_j/dE_R at one recoil energy (natural units, see callers).
 
     ``n_enu = 0``: exact for the tabulated flux (:func:`_fold_point_exact`); ``n_enu > 0``:
     Gauss-Legendre with about ``n_enu`` nodes from ``E_nu^min`` (the cross-check).
     """
+    cuts, n_cells, offsets, values, tails = table
     if n_enu <= 0:
         return _fold_point_exact(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails)
     npc = cuts.shape[0] - 1
@@ -316,36 +318,12 @@ def _fold_point(kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, value
 
 
 @njit(cache=True, error_model="numpy")
-def _spectrum_kernel(
-    kind,
-    Rs,
-    rsig,
-    m,
-    Z,
-    A,
-    M,
-    w,
-    sin2w,
-    ff,
-    cuts,
-    n_cells,
-    offsets,
-    values,
-    tails,
-    gx,
-    gw,
-    n_enu,
-    sx,
-    sw,
-    out,
-):
+def _spectrum_kernel(kind, Rs, rsig, m, Z, A, M, w, sin2w, ff, table, gx, gw, n_enu, sx, sw, out):
     """Flux-folded recoil spectrum at measured energies Rs, Gaussian-smeared when rsig > 0."""
     for i in range(Rs.shape[0]):
         R = Rs[i]
         if rsig <= 0.0:
-            out[i] = _fold_point(
-                kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails, gx, gw, n_enu
-            )
+            out[i] = _fold_point(kind, R, m, Z, A, M, w, sin2w, ff, table, gx, gw, n_enu)
             continue
         a = R - _SMEAR_SIGMAS * rsig
         b = R + _SMEAR_SIGMAS * rsig
@@ -364,37 +342,13 @@ def _spectrum_kernel(
                 T = mid + half * sx[g]
                 z = (R - T) / rsig
                 gauss = math.exp(-0.5 * z * z) / (math.sqrt(2.0 * math.pi) * rsig)
-                acc += (
-                    sw[g]
-                    * half
-                    * gauss
-                    * _fold_point(
-                        kind,
-                        T,
-                        m,
-                        Z,
-                        A,
-                        M,
-                        w,
-                        sin2w,
-                        ff,
-                        cuts,
-                        n_cells,
-                        offsets,
-                        values,
-                        tails,
-                        gx,
-                        gw,
-                        n_enu,
-                    )
-                )
+                f = _fold_point(kind, T, m, Z, A, M, w, sin2w, ff, table, gx, gw, n_enu)
+                acc += sw[g] * half * gauss * f
         out[i] = acc
 
 
 @njit(cache=True, error_model="numpy")
-def _window_kernel(
-    kind, lo, hi, rsig, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails, gx, gw, n_enu, r_top
-):
+def _window_kernel(kind, lo, hi, rsig, m, Z, A, M, w, sin2w, ff, table, gx, gw, n_enu, r_top):
     """int dE_R (true spectrum) x P(measured in [lo, hi]) over E_R in ln panels (natural units)."""
     if rsig > 0.0:
         a = max(lo - _SMEAR_SIGMAS * rsig, 1e-3 * lo)
@@ -438,9 +392,7 @@ def _window_kernel(
                     acc = 1.0
                 if acc <= 0.0:
                     continue
-                f = _fold_point(
-                    kind, R, m, Z, A, M, w, sin2w, ff, cuts, n_cells, offsets, values, tails, gx, gw, n_enu
-                )
+                f = _fold_point(kind, R, m, Z, A, M, w, sin2w, ff, table, gx, gw, n_enu)
                 total += gw[g] * half * R * acc * f
     return total
 
@@ -476,7 +428,7 @@ def _true_spectrum(R, args):
     R = np.ascontiguousarray(R, dtype=np.float64).ravel()
     out = np.empty(R.size)
     _spectrum_kernel(
-        kind, R, 0.0, m, ex.Z, ex.A, ex.M, ex.weight, sin2w, ff, *table.args(),
+        kind, R, 0.0, m, ex.Z, ex.A, ex.M, ex.weight, sin2w, ff, table.args(),
         _GL16_X, _GL16_W, n_enu, _GL24_X, _GL24_W, out,
     )  # fmt: skip
     return out
@@ -578,7 +530,7 @@ def _recoil_spectrum(
         ex.weight,
         float(sin2w),
         form_factor_code(form_factor),
-        *table.args(),
+        table.args(),
         _GL16_X,
         _GL16_W,
         int(n_enu),
@@ -682,7 +634,7 @@ def _recoil_rate(
         ex.weight,
         float(sin2w),
         form_factor_code(form_factor),
-        *table.args(),
+        table.args(),
         _GL16_X,
         _GL16_W,
         int(n_enu),
