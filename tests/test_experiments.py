@@ -200,3 +200,32 @@ def test_on_and_off_days_of_a_core():
 def test_the_phase1_mass_constant_matches_the_registry():
     det = experiments.get("NUCLEUS-10g").detector
     assert {c.name: c.mass_kg for c in det.crystals} == detector.NUCLEUS_10G_MASSES_KG
+
+
+def test_an_efficiency_curve_in_a_file(tmp_path):
+    """A trigger-efficiency curve in a user's file: loaded into the readout, applied in observed energy.
+
+    A flat efficiency of 0.5 halves the SM count exactly (a scaling independent of the code path); a
+    curve rising across the region of interest lies between 0.5 and 1 of the count; values outside
+    [0, 1] are refused with the file, the key and the problem.
+    """
+    text = (experiments.DATA_DIR / "conus_plus.toml").read_text()
+    anchor = 'quenching = { model = "lindhard", k = 0.162'
+    assert anchor in text
+
+    def with_efficiency(values):
+        line = (
+            f'efficiency = {{ unit = "eVee", energies = [100, 400, 3000], values = {values}, '
+            'assumption = "a test curve" }\n'
+        )
+        return experiments.load(_write(tmp_path, text.replace(anchor, line + anchor, 1)))
+
+    plain = experiments.get("CONUS+").expected_cevns().counts
+    flat = with_efficiency([0.5, 0.5, 0.5])
+    assert flat.detector.readout.efficiency == ((100e-6, 400e-6, 3000e-6), (0.5, 0.5, 0.5))
+    assert flat.expected_cevns().counts == pytest.approx(0.5 * plain, rel=1e-9)
+    rising = with_efficiency([0.5, 1.0, 1.0]).expected_cevns().counts
+    assert 0.5 * plain < rising < plain
+    with pytest.raises(experiments.ExperimentFileError) as err:
+        with_efficiency([0.5, 1.5, 1.0])
+    assert "mine.toml" in str(err.value) and "efficiency" in str(err.value) and "[0, 1]" in str(err.value)
