@@ -538,7 +538,8 @@ def _recoil_spectrum(
         _GL24_W,
         out,
     )
-    return out.reshape(R.shape) * ex.seconds, ex
+    with np.errstate(over="ignore"):  # m_N = 0: dR/dE_R ~ 1/E_R overflows to inf below E_R ~ 1e-260 MeV
+        return out.reshape(R.shape) * ex.seconds, ex
 
 
 def cevns_spectrum(
@@ -691,7 +692,8 @@ def primakoff_spectrum(
     m = as_float(m_N, "m_N", nonnegative=True, maximum=MAX_ENERGY_MEV)
     mu_arr, fac = _mu_factor(mu)
     out, _ = _recoil_spectrum(1, E_R, target, flux, m, form_factor, 0.0, recoil_resolution_MeV, n_enu)
-    return scalar_or_array(out * MEV2_TO_CM2 * fac)
+    with np.errstate(over="ignore"):  # the 1/E_R divergence of m_N = 0 (see _recoil_spectrum)
+        return scalar_or_array(out * MEV2_TO_CM2 * fac)
 
 
 def primakoff_rate(

@@ -236,3 +236,17 @@ def test_site_flux_is_the_sum_of_its_cores():
     site = F.chooz()
     E = np.linspace(0.0, 12.0, 1001)
     assert np.array_equal(site(E), sum(core(E) for core in site.fluxes))
+
+
+def test_massless_divergence_at_tiny_recoils_is_inf_without_a_warning():
+    """m_N = 0: dR/dE_R -> alpha mu^2 Z^2 n_T int Phi dE / E_R as E_R -> 0 (the other terms are
+    smaller by E_R/E_nu), so E_R dR/dE_R is the same at 1e-200 and 1e-150 MeV, and at 1e-280 MeV the
+    spectrum overflows to inf, silently."""
+    import warnings
+
+    R = np.array([1e-280, 1e-200, 1e-150])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spec = rates.primakoff_spectrum(R, 0.0, "W184", 1e-9)
+    assert math.isinf(spec[0]) and np.all(np.isfinite(spec[1:]))
+    assert spec[1] * R[1] == pytest.approx(spec[2] * R[2], rel=1e-12)
